@@ -1,0 +1,42 @@
+# The targets a newcomer needs. `make run` and `make test` work on a fresh checkout.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-stamp
+HOST    ?= 127.0.0.1
+PORT    ?= 8080
+PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-postgres lint migrate fake-bitrix clean
+
+$(STAMP): setup.cfg pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The API on the embedded defaults: SQLite under var/, in-process worker, development secrets.
+# uvicorn's own access log is off: it prints query strings, and the OAuth callback's has a code.
+run: install
+	$(PY) -m uvicorn wsgi:app --host $(HOST) --port $(PORT) --no-access-log
+
+# SQLite by default; PostgreSQL when TEST_DATABASE_URL names one.
+test: install
+	$(PY) -m pytest
+
+test-postgres: install
+	TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) ../shared/seed/check_spec.py spec/openapi.yaml
+
+migrate: install
+	$(PY) -m storage migrate
+
+fake-bitrix: install
+	$(PY) -m fake_bitrix
+
+clean:
+	rm -rf $(VENV) var/*.db* .pytest_cache

@@ -1,0 +1,94 @@
+"""Configuration, read from the environment in one place and handed around."""
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent
+DEV_JWT_SECRET = "development-jwt-secret-do-not-use-in-production"
+DEV_SECRET_KEY = "development-secret-key-do-not-use-in-production"
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'bitrix.db'}"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (value or "").split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = DEFAULT_DATABASE_URL
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_public_key: str = ""
+    jwt_algorithms: tuple[str, ...] = ()
+    jwt_account_claim: str = "sub"
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    bitrix_client_id: str = ""
+    bitrix_client_secret: str = ""
+    bitrix_oauth_url: str = "https://oauth.bitrix.info"
+    bitrix_redirect_url: str = "/ui/"
+    bitrix_allow_http: bool = False
+    run_worker: bool = True
+    auto_migrate: bool = True
+    db_pool_size: int = 20
+
+    @classmethod
+    def from_env(cls, environ=None) -> "Settings":
+        """Settings from environment variables, with development defaults."""
+        env = os.environ if environ is None else environ
+        app_env = env.get("APP_ENV", "development").strip() or "development"
+        return cls(
+            app_env=app_env,
+            host=env.get("HOST", "127.0.0.1"),
+            port=int(env.get("PORT", "8080")),
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            jwt_secret=env.get("JWT_SECRET") or DEV_JWT_SECRET,
+            jwt_public_key=env.get("JWT_PUBLIC_KEY", ""),
+            jwt_algorithms=_list(env.get("JWT_ALGORITHMS")),
+            jwt_account_claim=env.get("JWT_ACCOUNT_CLAIM") or "sub",
+            jwt_issuer=env.get("JWT_ISSUER", ""),
+            jwt_audience=env.get("JWT_AUDIENCE", ""),
+            secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            bitrix_client_id=env.get("BITRIX_CLIENT_ID", ""),
+            bitrix_client_secret=env.get("BITRIX_CLIENT_SECRET", ""),
+            bitrix_oauth_url=(env.get("BITRIX_OAUTH_URL") or "https://oauth.bitrix.info").rstrip("/"),
+            bitrix_redirect_url=env.get("BITRIX_REDIRECT_URL") or "/ui/",
+            bitrix_allow_http=_flag(env.get("BITRIX_ALLOW_HTTP"), False),
+            run_worker=_flag(env.get("RUN_WORKER"), True),
+            # Production schemas change only through `make migrate`, never as a side effect of start-up.
+            auto_migrate=_flag(env.get("AUTO_MIGRATE"), app_env != "production"),
+            db_pool_size=int(env.get("DB_POOL_SIZE", "20")),
+        )
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+    def development_secrets(self) -> list[str]:
+        """Names of the secrets still at their development defaults."""
+        names = []
+        if self.jwt_secret == DEV_JWT_SECRET and not self.jwt_public_key:
+            names.append("JWT_SECRET")
+        if self.secret_key == DEV_SECRET_KEY:
+            names.append("SECRET_KEY")
+        return names
+
+    def check(self) -> None:
+        """Refuse to run production on development secrets; warn about them elsewhere."""
+        dev = self.development_secrets()
+        if self.production and dev:
+            raise SystemExit(f"APP_ENV=production refuses development secrets: set {', '.join(dev)}")
+        for name in dev:
+            log.warning("%s is the built-in development value: not for production", name)

@@ -1,0 +1,22 @@
+"""The portal's custom fields as the API serves them."""
+from storage.listing import page_of, unix
+from storage.models import Field
+
+
+def as_dict(row: Field) -> dict:
+    return {
+        "ID": row.id,
+        "accountID": row.member_id,
+        "bitrixID": row.bitrix_id,
+        "entityID": row.entity_id,
+        "fieldName": row.field_name,
+        "editFromLabel": row.label,
+        "fieldType": row.field_type,
+        "deleted": row.deleted,
+        "createdAt": unix(row.created_at),
+    }
+
+
+def page(member_id: str, number: int, size: int) -> dict:
+    """A page of the portal's live custom fields."""
+    return page_of(Field, member_id, number, size, as_dict)

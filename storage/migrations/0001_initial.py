@@ -1,0 +1,153 @@
+"""Initial schema: accounts, portals with their tokens, synced dictionaries and rules.
+
+The models are a frozen copy on purpose: later changes to storage/models.py must come with a
+migration of their own, and this file must keep creating the schema as it was.
+"""
+from peewee import (
+    SQL,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from storage.columns import JSONField, utcnow
+
+
+def up(migrator, db):
+    class BaseModel(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class Portal(BaseModel):
+        """A Bitrix24 portal the application is installed on, with its (encrypted) OAuth tokens."""
+        id = BigAutoField()
+        member_id = CharField(max_length=64, unique=True)
+        domain = CharField(max_length=255)
+        client_endpoint = CharField(max_length=512)
+        access_token = TextField(null=True)
+        refresh_token = TextField(null=True)
+        expires_at = BigIntegerField(default=0)
+        stale = BooleanField(default=False)
+        stale_reason = TextField(null=True)
+        refreshed_at = DateTimeField(null=True)
+        created_at = DateTimeField(default=utcnow)
+
+    class Account(BaseModel):
+        """A platform account's connection to a portal (pending until the OAuth callback binds it)."""
+        id = BigAutoField()
+        account_id = CharField(max_length=255)
+        portal_url = CharField(max_length=512)
+        member_id = CharField(max_length=64, null=True, index=True)
+        subdomain = CharField(max_length=255, null=True)
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        connected_at = DateTimeField(null=True)
+
+        class Meta:
+            indexes = ((("account_id", "deleted"), False),)
+
+    class PortalUser(BaseModel):
+        id = BigAutoField()
+        member_id = CharField(max_length=64)
+        bitrix_id = CharField(max_length=64)
+        name = TextField(default="")
+        last_name = TextField(default="")
+        second_name = TextField(default="")
+        title = TextField(default="")
+        email = TextField(default="")
+        departments = JSONField(default=list)
+        work_position = TextField(default="")
+        active = BooleanField(default=True)
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        updated_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            indexes = ((("member_id", "bitrix_id"), True), (("member_id", "deleted", "id"), False))
+
+    class Pipeline(BaseModel):
+        id = BigAutoField()
+        member_id = CharField(max_length=64)
+        entity_type_id = IntegerField()
+        bitrix_id = IntegerField()
+        name = TextField(default="")
+        sort = IntegerField(default=0)
+        is_default = BooleanField(default=False)
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        updated_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            indexes = ((("member_id", "entity_type_id", "bitrix_id"), True),
+                       (("member_id", "deleted", "id"), False))
+
+    class Step(BaseModel):
+        id = BigAutoField()
+        member_id = CharField(max_length=64)
+        bitrix_id = CharField(max_length=64)
+        entity_id = CharField(max_length=128)
+        status_id = CharField(max_length=128)
+        name = TextField(default="")
+        name_init = TextField(default="")
+        color = CharField(max_length=32, default="")
+        pipeline_id = IntegerField(null=True)
+        sort = IntegerField(default=0)
+        semantics = CharField(max_length=16, default="")
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        updated_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            indexes = ((("member_id", "bitrix_id"), True), (("member_id", "deleted", "id"), False),
+                       (("member_id", "entity_id", "status_id"), False))
+
+    class Field(BaseModel):
+        id = BigAutoField()
+        member_id = CharField(max_length=64)
+        bitrix_id = CharField(max_length=64)
+        entity_id = CharField(max_length=64)
+        field_name = CharField(max_length=128)
+        label = TextField(default="")
+        field_type = CharField(max_length=64)
+        bitrix_type = CharField(max_length=128)
+        multiple = BooleanField(default=False)
+        mandatory = BooleanField(default=False)
+        items = JSONField(default=list)
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        updated_at = DateTimeField(default=utcnow)
+
+        class Meta:
+            indexes = ((("member_id", "bitrix_id"), True), (("member_id", "deleted", "id"), False),
+                       (("member_id", "entity_id", "field_name"), False))
+
+    class Rule(BaseModel):
+        """How a quiz's results become a lead or deal in the portal."""
+        id = BigAutoField()
+        member_id = CharField(max_length=64)
+        account_id = CharField(max_length=255)
+        quiz_id = IntegerField()
+        lead_flag = BooleanField(default=False)
+        performer_id = CharField(max_length=64, default="")
+        pipeline_id = IntegerField(default=0)
+        type_id = CharField(max_length=128, default="")
+        stage_id = CharField(max_length=128, default="")
+        source_id = CharField(max_length=128, default="")
+        status_id = CharField(max_length=128, default="")
+        fields_rule = JSONField(default=dict)
+        tags_to_add = JSONField(default=dict)
+        deleted = BooleanField(default=False)
+        created_at = DateTimeField(default=utcnow)
+        updated_at = DateTimeField(default=utcnow)
+
+
+    # One live rule per portal and quiz; deleted rules stay as history and free the slot.
+    Rule.add_index(Rule.index(Rule.member_id, Rule.quiz_id, unique=True,
+                              name="rule_member_quiz_live").where(SQL("deleted = false")))
+    db.create_tables([Portal, Account, PortalUser, Pipeline, Step, Field, Rule])

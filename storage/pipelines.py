@@ -1,0 +1,20 @@
+"""The portal's pipelines (categories) as the API serves them."""
+from storage.listing import page_of, unix
+from storage.models import Pipeline
+
+
+def as_dict(row: Pipeline) -> dict:
+    return {
+        "ID": row.id,
+        "bitrixID": row.bitrix_id,
+        "accountID": row.member_id,
+        "name": row.name,
+        "entityTypeId": row.entity_type_id,
+        "deleted": row.deleted,
+        "createdAt": unix(row.created_at),
+    }
+
+
+def page(member_id: str, number: int, size: int) -> dict:
+    """A page of the portal's live pipelines."""
+    return page_of(Pipeline, member_id, number, size, as_dict)

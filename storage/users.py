@@ -1,0 +1,27 @@
+"""The portal's users as the API serves them."""
+from storage.listing import page_of, rfc3339
+from storage.models import PortalUser
+
+
+def as_dict(row: PortalUser) -> dict:
+    item = {
+        "id": row.id,
+        "accountID": row.member_id,
+        "bitrixUserID": row.bitrix_id,
+        "name": row.name,
+        "lastName": row.last_name,
+        "secondName": row.second_name,
+        "title": row.title,
+        "uf_department": row.departments,
+        "workPosition": row.work_position,
+        "deleted": row.deleted,
+        "createdAt": rfc3339(row.created_at),
+    }
+    if row.email:
+        item["email"] = row.email
+    return item
+
+
+def page(member_id: str, number: int, size: int) -> dict:
+    """A page of the portal's live users."""
+    return page_of(PortalUser, member_id, number, size, as_dict)

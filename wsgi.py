@@ -1,0 +1,55 @@
+"""The app factory and `app`.
+
+Despite its name (kept for deployment conventions), `app` is an ASGI application: serve it
+with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
+"""
+import logging
+from pathlib import Path
+
+import yaml
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+
+from handlers import problems
+from handlers.identity import TokenVerifier, security_map
+from handlers.request_log import RequestLog
+from settings import Settings
+from storage import db
+
+SPEC_FILE = Path(__file__).resolve().parent / "spec" / "openapi.yaml"
+
+
+class ConnectionResolver(Resolver):
+    """Resolves operationIds to handlers, each run inside its own database connection."""
+
+    def resolve_function_from_operation_id(self, operation_id):
+        return db.with_connection(super().resolve_function_from_operation_id(operation_id))
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    """A Connexion app serving spec/openapi.yaml with the given (or environment) settings."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings.check()
+    db.init(settings.database_url, settings.db_pool_size)
+    if settings.auto_migrate:
+        db.migrate()
+    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)))
+    app.add_api(spec, resolver=ConnectionResolver(), strict_validation=True,
+                pythonic_params=True,
+                swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"))
+    # Outside Connexion's exception middleware, so the logged status is the one sent.
+    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    problems.register(app, spec["paths"])
+    return app
+
+
+def __getattr__(name):
+    # `app` is built on first access, so importing create_app (tests, tools) reads no environment.
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)
