@@ -1,0 +1,48 @@
+"""``crm.duplicate.findbycomm``: leads, contacts and companies sharing a phone or an e-mail."""
+import re
+
+from ..envelope import legacy_error
+from .registry import method
+
+MAX_VALUES = 20
+_ORDER = (("LEAD", "lead"), ("CONTACT", "contact"), ("COMPANY", "company"))
+_EXTENSION = re.compile(r"(доб|ext|#|x\b).*$", re.IGNORECASE)
+
+
+def phone_key(value: str) -> str:
+    """Digits only, extension dropped: how phones are compared."""
+    return re.sub(r"\D", "", _EXTENSION.sub("", str(value)))
+
+
+def _key(kind: str, value) -> str:
+    return phone_key(value) if kind == "PHONE" else str(value).strip().lower()
+
+
+@method("crm.duplicate.findbycomm", scope="crm")
+def find_by_communication(call, params: dict):
+    kind = str(params.get("type") or "").upper()
+    if not kind:
+        raise legacy_error("Communication type is not defined.")
+    if kind not in ("EMAIL", "PHONE"):
+        raise legacy_error(f"Communication type '{kind}' is not supported in current context.")
+    values = params.get("values")
+    values = list(values.values()) if isinstance(values, dict) else values
+    if not values or not isinstance(values, list):
+        raise legacy_error("Communication values is not defined.")
+    if len(values) > MAX_VALUES:
+        raise legacy_error(f"Too many communication values. Maximum is {MAX_VALUES}.")
+    wanted = {_key(kind, value) for value in values} - {""}
+    only = str(params.get("entity_type") or "").upper()
+    if only and only not in dict(_ORDER):
+        raise legacy_error(f"Entity type '{only}' is not supported in current context.")
+    found = {}
+    for type_name, entity in _ORDER:
+        if only and only != type_name:
+            continue
+        ids = [int(row["ID"]) for row in call.portal.data.rows(entity)
+               if any(_key(kind, entry["VALUE"]) in wanted for entry in row.get(kind) or [])]
+        if ids:
+            found[type_name] = ids
+        if len(ids) >= MAX_VALUES:
+            break  # the real portal stops looking at later types once one type has 20 hits
+    return found or []

@@ -1,0 +1,73 @@
+"""Legacy CRM rows: ``crm.{lead,deal,contact,company}.add / .get / .list / .update / .delete``.
+
+Errors follow the legacy style: HTTP 400, an empty ``error`` and the reason in the description.
+"""
+from ..data import ENTITY_TYPES, MULTI_FIELDS
+from ..envelope import legacy_error
+from ..listing import conditions, ordering, page, start_of
+from .params import entity_id, must_be_array
+from .registry import method
+
+
+def _fields(params: dict) -> dict:
+    fields = params.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise legacy_error("Parameter 'fields' must be array.")
+    return fields
+
+
+def _row(call, entity: str, params: dict) -> dict:
+    row = call.portal.data.entities[entity].get(entity_id(params))
+    if row is None:
+        raise legacy_error("Not found")
+    return row
+
+
+def add(entity: str, call, params: dict) -> int:
+    return call.portal.data.add_entity(entity, _fields(params), call.user_id, call.portal.clock.now())
+
+
+def get(entity: str, call, params: dict) -> dict:
+    return _row(call, entity, params)
+
+
+def update(entity: str, call, params: dict) -> bool:
+    row = _row(call, entity, params)
+    call.portal.data.update_entity(entity, row, _fields(params), call.user_id, call.portal.clock.now())
+    return True
+
+
+def delete(entity: str, call, params: dict) -> bool:
+    row = _row(call, entity, params)
+    call.portal.data.delete_entity(entity, int(row["ID"]))
+    return True
+
+
+def list_rows(entity: str, call, params: dict):
+    flt, order = must_be_array(params, "filter"), ordering(must_be_array(params, "order"))
+    select = params.get("select") or []
+    select = [str(name).upper() for name in (select if isinstance(select, list) else list(select.values()))]
+    return page(call.portal.data.rows(entity), conditions(flt), order, start_of(params),
+                transform=lambda row: _selected(row, select))
+
+
+def _selected(row: dict, select: list) -> dict:
+    """Default and ``*``: standard fields; ``UF_*``: user fields; multi-fields only when named."""
+    everything = not select or "*" in select
+    shown = {}
+    for name, value in row.items():
+        if name == "ID" or name in select:
+            shown[name] = value
+        elif name.startswith("UF_"):
+            if "UF_*" in select:
+                shown[name] = value
+        elif everything and name not in MULTI_FIELDS:
+            shown[name] = value
+    return shown
+
+
+_ACTIONS = {"add": add, "get": get, "update": update, "delete": delete, "list": list_rows}
+for _entity in ENTITY_TYPES:
+    for _action, _run in _ACTIONS.items():
+        method(f"crm.{_entity}.{_action}", scope="crm")(
+            lambda call, params, e=_entity, run=_run: run(e, call, params))

@@ -1,0 +1,142 @@
+"""One fake Bitrix24 portal on its own loopback port: switches, limits, faults and what it received."""
+import logging
+import secrets
+import threading
+
+from . import rest
+from .authorize import authorize
+from .envelope import BitrixError
+from .faults import Fault, FaultQueue
+from .limits import LeakyBucket, OperatingMeter
+from .server import Listener, Request, Response, html_response
+from .stats import Stats
+
+logger = logging.getLogger(__name__)
+STATES = ("active", "deleted", "unpaid", "blocked")
+
+
+class Portal:
+    """A portal of ``FakeBitrix``; made by ``fake.add_portal()``, stopped with the fake.
+
+    Switches tests may set: ``scope`` (granted to the app, "crm,user"), ``scope_error_status``
+    (401 or 403 for insufficient_scope), ``deleted_status`` (PORTAL_DELETED, 410),
+    ``batch_overflow`` ("request": >50 commands fail the whole batch with 400; "command": the surplus
+    commands fail in ``result_error``).
+    """
+
+    def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 enterprise: bool = False):
+        self.fake, self.data = fake, data
+        self.clock, self.tokens = fake.clock, fake.tokens
+        self.member_id = member_id or secrets.token_hex(16)
+        self.scope = fake.scope
+        self.state = "active"
+        self.scope_error_status, self.deleted_status, self.batch_overflow = 401, 410, "request"
+        self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
+        self.operating = OperatingMeter(self.clock)
+        self.faults = FaultQueue()
+        self.counters = Stats()
+        self.stopping = threading.Event()
+        self._webhooks: dict[int, str] = {}
+        self._listener = Listener(self._serve, host, port)
+
+    @property
+    def url(self) -> str:
+        return self._listener.url
+
+    @property
+    def domain(self) -> str:
+        return self._listener.domain
+
+    @property
+    def client_endpoint(self) -> str:
+        return f"{self.url}/rest/"
+
+    @property
+    def stats(self) -> dict:
+        """requests, by_method, by_status, errors, rejected_503, faults, batch_commands, authorize."""
+        return self.counters.snapshot()
+
+    @property
+    def requests(self) -> list:
+        """The request log (newest last): method, params without auth, status, error."""
+        return list(self.counters.log)
+
+    def reset_stats(self) -> None:
+        self.counters.reset()
+
+    def start(self) -> None:
+        self._listener.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._listener.stop()
+
+    def approve(self, state: str | None = None, user_id: int = 1) -> dict:
+        """The user approves (installs) the app: the query the portal would redirect with."""
+        self.data.app["INSTALLED"] = True
+        answer = {"code": self.tokens.new_code(self.member_id, user_id)}
+        if state is not None:
+            answer["state"] = state
+        answer.update(domain=self.domain, member_id=self.member_id, scope=self.scope,
+                      server_domain=self.fake.oauth_domain)
+        return answer
+
+    def issue_tokens(self, user_id: int = 1) -> dict:
+        """A token answer as the code exchange would give, without the browser round trip."""
+        return self.fake.token_answer(self.tokens.issue(self.member_id, user_id))
+
+    def set_limits(self, bucket: int = 50, drain: float = 2.0, enabled: bool = True,
+                   operating_limit: float | None = None) -> None:
+        """Leaky bucket size and drain per second; operating seconds per method and 10 minutes (429)."""
+        self.bucket.configure(bucket, drain, enabled)
+        self.operating.limit = operating_limit
+
+    def fail(self, method: str | None = None, times: int | None = 1, status: int | None = 500,
+             error: str = "INTERNAL_SERVER_ERROR", description: str = "", delay: float = 0.0,
+             raw_body: str | bytes | None = None, after_effect: bool = False) -> None:
+        """The next ``times`` calls of ``method`` (None: any; times None: until cleared) fail so.
+
+        ``status`` None or 200 without ``raw_body`` means only slow: answered normally after ``delay``.
+        """
+        name = method.lower().removesuffix(".json") if method else None
+        self.faults.add(Fault(name, times, status, error, description, delay, raw_body, after_effect))
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def revoke(self) -> None:
+        """The app is uninstalled: its tokens and codes die; approving again reinstalls it."""
+        self.tokens.revoke(self.member_id)
+        self.data.app["INSTALLED"] = False
+
+    def set_state(self, state: str) -> None:
+        """"active", "deleted" (PORTAL_DELETED), "unpaid" (PAYMENT_REQUIRED), "blocked" (ACCESS_DENIED)."""
+        if state not in STATES:
+            raise ValueError(f"state must be one of {STATES}")
+        self.state = state
+
+    def check_usable(self) -> None:
+        """Raise what every REST call gets from a deleted, unpaid or blocked portal."""
+        if self.state == "deleted":
+            raise BitrixError(self.deleted_status, "PORTAL_DELETED", "Portal was deleted")
+        if self.state == "unpaid":
+            raise BitrixError(401, "PAYMENT_REQUIRED", "Subscription has been ended")
+        if self.state == "blocked":
+            raise BitrixError(403, "ACCESS_DENIED", "REST API is available only on commercial plans")
+
+    def webhook_url(self, user_id: int = 1) -> str:
+        """An inbound webhook of that user: ``{url}/rest/{user_id}/{code}/``."""
+        if user_id not in self._webhooks:
+            self._webhooks[user_id] = secrets.token_hex(8)
+        return f"{self.url}/rest/{user_id}/{self._webhooks[user_id]}/"
+
+    def webhook_code(self, user_id: int) -> str | None:
+        return self._webhooks.get(user_id)
+
+    def _serve(self, request: Request) -> Response:
+        if request.path.rstrip("/") == "/oauth/authorize":
+            return authorize(self, request)
+        if request.path.startswith("/rest/"):
+            return rest.handle(self, request)
+        return html_response(404, "<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>")

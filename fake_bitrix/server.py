@@ -1,0 +1,134 @@
+"""HTTP plumbing: one loopback listener per fake host, turning requests into plain objects.
+
+The application behind a listener is a callable ``app(Request) -> Response``; it never sees sockets.
+Nothing here logs paths or query strings: they carry tokens, codes and webhook secrets.
+"""
+import json
+import logging
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: str
+    headers: dict
+    body: bytes = b""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json; charset=utf-8"
+    headers: dict = field(default_factory=dict)
+
+
+def json_response(status: int, payload) -> Response:
+    """A JSON answer; non-ASCII is escaped as PHP's json_encode does."""
+    return Response(status, json.dumps(payload).encode())
+
+
+def html_response(status: int, html: str) -> Response:
+    """An HTML page, for the browser-facing parts of a portal."""
+    return Response(status, html.encode(), "text/html; charset=utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real hosts; benchmarks reuse connections
+    timeout = 120  # an idle kept-alive connection gives its thread back eventually
+
+    def setup(self):
+        super().setup()
+        # headers and body leave in separate writes: without this, Nagle + delayed ACK cost 40 ms a call
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.server.connections.add(self.connection)
+
+    def finish(self):
+        self.server.connections.discard(self.connection)
+        super().finish()
+
+    def do_GET(self):
+        self._serve()
+
+    def do_POST(self):
+        self._serve()
+
+    def log_message(self, format, *args):
+        pass  # the default access log prints the request line, query string (tokens) included
+
+    def _serve(self):
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        request = Request(self.command, path, query, headers, body)
+        try:
+            response = self.server.app(request)
+        except Exception:
+            logger.exception("fake Bitrix24 host failed on a %s request", self.command)
+            response = json_response(500, {"error": "INTERNAL_SERVER_ERROR",
+                                           "error_description": "Internal error"})
+        try:
+            self._send(response)
+        except OSError:
+            pass  # the client gave up waiting (a slow-answer fault) or the listener is stopping
+
+    def _send(self, response: Response):
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(response.body)
+
+
+class Listener:
+    """A threaded HTTP server on ``host`` (a free port when ``port`` is 0) serving ``app``."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        self._server = ThreadingHTTPServer((host, port), _Handler)
+        self._server.app = app
+        self._server.connections = set()
+        self._thread = None
+        self.host = host
+        self.port = self._server.server_address[1]
+
+    @property
+    def domain(self) -> str:
+        """``host:port``, what Bitrix24 calls a domain."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.domain}"
+
+    def start(self) -> None:
+        """Serve in a daemon thread."""
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name=f"fake-bitrix-{self.port}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop accepting, drop kept-alive connections and free the port."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        for connection in list(self._server.connections):
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._server.server_close()
