@@ -1,0 +1,114 @@
+"""OAuth 2.0 of a Bitrix24 application: the authorize URL, code exchange and token refresh."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from urllib.parse import urlencode
+
+import requests
+
+from .errors import TransportError, error_for
+from .transport import decode_json, transport_error
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OAUTH_TIMEOUT = (3.05, 15)
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenSet:
+    """One portal's token pair and the facts the authorization server sent with it."""
+
+    access_token: str = dataclasses.field(repr=False)
+    refresh_token: str = dataclasses.field(repr=False)
+    expires_at: int
+    client_endpoint: str
+    server_endpoint: str = ""
+    member_id: str = ""
+    scope: str = ""
+    user_id: int | None = None
+    status: str = ""
+
+    def expired(self, now=None, leeway=0.0) -> bool:
+        """True when the access token is dead (or dies within `leeway` seconds) at `now`."""
+        now = time.time() if now is None else now
+        return now + leeway >= self.expires_at
+
+    @classmethod
+    def from_answer(cls, answer: dict, now=None) -> TokenSet:
+        """Build from a token answer (or an ONAPPINSTALL `auth` object); `expires` wins over `expires_in`."""
+        now = time.time() if now is None else now
+        expires = answer.get("expires")
+        if expires in (None, ""):
+            expires = now + int(answer.get("expires_in") or 3600)
+        user_id = answer.get("user_id")
+        return cls(
+            access_token=answer["access_token"],
+            refresh_token=answer.get("refresh_token") or "",
+            expires_at=int(float(expires)),
+            client_endpoint=answer.get("client_endpoint") or "",
+            server_endpoint=answer.get("server_endpoint") or "",
+            member_id=answer.get("member_id") or "",
+            scope=answer.get("scope") or "",
+            user_id=int(user_id) if user_id not in (None, "") else None,
+            status=answer.get("status") or "",
+        )
+
+
+class OAuthClient:
+    """Talks to the authorization server ({oauth_url}/oauth/token/) for one application."""
+
+    def __init__(self, oauth_url, client_id, client_secret, session=None,
+                 timeout=DEFAULT_OAUTH_TIMEOUT, clock=time.time):
+        self.oauth_url = oauth_url.rstrip("/")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.clock = clock
+
+    def __repr__(self):
+        return f"OAuthClient({self.oauth_url!r}, client_id={self.client_id!r})"
+
+    def authorize_url(self, portal_url, state) -> str:
+        """The portal page where the user approves the application."""
+        query = urlencode({"client_id": self.client_id, "state": state})
+        return f"{portal_url.rstrip('/')}/oauth/authorize/?{query}"
+
+    def exchange_code(self, code) -> TokenSet:
+        """Trade the one-time authorization code for a token pair."""
+        return self._token("authorization_code", code=code)
+
+    def refresh(self, refresh_token) -> TokenSet:
+        """Trade a refresh token (single use) for a new token pair."""
+        return self._token("refresh_token", refresh_token=refresh_token)
+
+    def _token(self, grant_type, **grant) -> TokenSet:
+        # Form data in a POST body keeps the secret and the grant out of URLs and access logs.
+        # Never repeated here: a refresh that reached the server consumed the refresh token.
+        form = {"grant_type": grant_type, "client_id": self.client_id,
+                "client_secret": self._client_secret, **grant}
+        url = f"{self.oauth_url}/oauth/token/"
+        started = time.monotonic()
+        try:
+            response = self.session.post(url, data=form, timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            log.warning("oauth %s failed: %s", grant_type, type(exc).__name__)
+            raise transport_error(exc, "oauth/token") from None
+        elapsed_ms = (time.monotonic() - started) * 1000
+        answer = decode_json(response, "oauth/token")
+        error = answer.get("error") if isinstance(answer, dict) else None
+        if error or response.status_code >= 400 or not isinstance(answer, dict):
+            code = error or ""
+            log.warning("oauth %s -> %s %s (%.0f ms)", grant_type, response.status_code, code, elapsed_ms)
+            raise error_for(code, answer.get("error_description", "") if isinstance(answer, dict) else "",
+                            response.status_code, "oauth/token")
+        if not answer.get("access_token"):
+            raise TransportError("", "token answer without access_token", response.status_code, "oauth/token",
+                                 request_may_have_run=True)
+        tokens = TokenSet.from_answer(answer, now=self.clock())
+        log.info("oauth %s -> %s member_id=%s (%.0f ms)", grant_type, response.status_code,
+                 tokens.member_id, elapsed_ms)
+        return tokens

@@ -1,0 +1,43 @@
+"""How long and how often the client repeats a request that did not get through."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from .errors import BitrixError, OperationTimeLimit
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds for repeating requests: attempts for failed reads, total time for rate-limit answers."""
+
+    #: attempts in all after transport failures or 5xx answers (1 = never repeat); a write is
+    #: repeated only when it surely did not run (e.g. the connection was refused)
+    read_attempts: int = 3
+    #: seconds, from the first attempt, during which rate-limit answers are waited out
+    rate_limit_budget: float = 60.0
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+
+    def backoff(self, failures: int, rng=random.random) -> float:
+        """Exponential delay with jitter (half to full) before repeat number `failures`."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1))
+        return ceiling * (0.5 + rng() / 2)
+
+    def delay_for(self, error: BitrixError, failures: int, now: float, rng=random.random) -> float:
+        """The wait before repeating after `error`; honours a method's operating_reset_at loosely."""
+        delay = self.backoff(failures, rng)
+        if isinstance(error, OperationTimeLimit) and error.reset_at:
+            # The reset time comes from the portal's clock: trust it only within our own bounds.
+            delay = min(max(delay, error.reset_at - now), self.rate_limit_budget)
+        return delay
+
+    def should_repeat(self, error: BitrixError, failures: int, write: bool) -> bool:
+        """Whether a request that failed with `error` (for the `failures`-th time) may be sent again.
+
+        Rate-limit answers are not counted here: they never ran, and `rate_limit_budget` bounds them.
+        """
+        if not error.retryable or failures >= self.read_attempts:
+            return False
+        return not (write and error.request_may_have_run)
