@@ -23,9 +23,5 @@ class Conflict(ServiceError):
     status = 409
 
 
-class NotImplementedYet(ServiceError):
-    status = 501
-
-
 class Unavailable(ServiceError):
     status = 503

@@ -43,6 +43,14 @@ class Settings:
     run_worker: bool = True
     auto_migrate: bool = True
     db_pool_size: int = 20
+    worker_poll_seconds: float = 1.0
+    job_lease_seconds: float = 120.0
+    job_retry_base_seconds: float = 5.0
+    job_max_attempts: int = 8
+    resync_interval_seconds: int = 6 * 3600
+    token_refresh_after_days: int = 30
+    field_labels_language: str = "ru"
+    bitrix_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -70,6 +78,14 @@ class Settings:
             # Production schemas change only through `make migrate`, never as a side effect of start-up.
             auto_migrate=_flag(env.get("AUTO_MIGRATE"), app_env != "production"),
             db_pool_size=int(env.get("DB_POOL_SIZE", "20")),
+            worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "1")),
+            job_lease_seconds=float(env.get("JOB_LEASE_SECONDS", "120")),
+            job_retry_base_seconds=float(env.get("JOB_RETRY_BASE_SECONDS", "5")),
+            job_max_attempts=int(env.get("JOB_MAX_ATTEMPTS", "8")),
+            resync_interval_seconds=int(env.get("RESYNC_INTERVAL_SECONDS", str(6 * 3600))),
+            token_refresh_after_days=int(env.get("TOKEN_REFRESH_AFTER_DAYS", "30")),
+            field_labels_language=env.get("BITRIX_FIELD_LANG") or "ru",
+            bitrix_timeout_seconds=float(env.get("BITRIX_TIMEOUT_SECONDS", "30")),
         )
 
     @property

@@ -3,6 +3,7 @@
 Despite its name (kept for deployment conventions), `app` is an ASGI application: serve it
 with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
 """
+import contextlib
 import logging
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from connexion.resolver import Resolver
 from handlers import problems
 from handlers.identity import TokenVerifier, security_map
 from handlers.request_log import RequestLog
+from integration import runtime
+from jobs.worker import start_in_background
 from settings import Settings
 from storage import db
 
@@ -28,16 +31,44 @@ class ConnectionResolver(Resolver):
         return db.with_connection(super().resolve_function_from_operation_id(operation_id))
 
 
+def embedded_worker(settings: Settings):
+    """Lifespan running the job worker inside this process when RUN_WORKER is on."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if not settings.run_worker:
+            yield
+            return
+        thread, stop = start_in_background(settings)
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=settings.job_lease_seconds)
+    return lifespan
+
+
+def load_spec(settings: Settings) -> dict:
+    """The spec as this deployment serves it: with BITRIX_ALLOW_HTTP, portal URLs may be http://."""
+    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    if settings.bitrix_allow_http:
+        body = spec["paths"]["/bitrix/account"]["post"]["requestBody"]["content"]["application/json"]
+        url = body["schema"]["properties"]["client_bitrix_url"]
+        url["pattern"] = url["pattern"].replace("^https://", "^https?://")
+    return spec
+
+
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A Connexion app serving spec/openapi.yaml with the given (or environment) settings."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings.check()
+    runtime.configure(settings)
     db.init(settings.database_url, settings.db_pool_size)
     if settings.auto_migrate:
         db.migrate()
-    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
-    app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)))
+    spec = load_spec(settings)
+    app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
+                   lifespan=embedded_worker(settings))
     app.add_api(spec, resolver=ConnectionResolver(), strict_validation=True,
                 pythonic_params=True,
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"))

@@ -1,4 +1,4 @@
-from errors import NotImplementedYet
+from integration import connection, runtime
 from storage import accounts
 
 
@@ -11,7 +11,7 @@ def get_account(user):
 
 
 def connect_account(user, body):
-    raise NotImplementedYet("connecting a portal is not implemented yet")
+    return connection.start(user, body["client_bitrix_url"], runtime.settings())
 
 
 def delete_account(user):

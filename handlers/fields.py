@@ -1,4 +1,4 @@
-from errors import NotImplementedYet
+from integration import sync
 from storage import accounts, fields
 
 
@@ -7,5 +7,4 @@ def list_fields(user, page, size):
 
 
 def sync_fields(user):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("syncing fields is not implemented yet")
+    return sync.request(user, "fields")

@@ -1,4 +1,4 @@
-from errors import NotImplementedYet
+from integration import sync
 from storage import accounts, pipelines
 
 
@@ -7,5 +7,4 @@ def list_pipelines(user, page, size):
 
 
 def sync_pipelines(user):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("syncing pipelines is not implemented yet")
+    return sync.request(user, "pipelines")

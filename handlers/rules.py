@@ -1,16 +1,18 @@
-from errors import NotImplementedYet
-from storage import accounts, rules
+from integration import rules
 
 
 def get_rule(user, quiz_id):
-    return rules.get(accounts.connected_member_id(user), quiz_id)
+    return rules.get(user, quiz_id)
 
 
 def create_rule(user, quiz_id, body):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("creating rules is not implemented yet")
+    return rules.create(user, quiz_id, body)
 
 
 def replace_rule(user, quiz_id, body):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("changing rules is not implemented yet")
+    return rules.replace(user, quiz_id, body)
+
+
+def delete_rule(user, quiz_id):
+    rules.delete(user, quiz_id)
+    return "OK"

@@ -1,4 +1,4 @@
-from errors import NotImplementedYet
+from integration import sync
 from storage import accounts, steps
 
 
@@ -7,5 +7,4 @@ def list_steps(user, page, size):
 
 
 def sync_steps(user):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("syncing steps is not implemented yet")
+    return sync.request(user, "steps")

@@ -1,4 +1,4 @@
-from errors import NotImplementedYet
+from integration import sync
 from storage import accounts, users
 
 
@@ -7,5 +7,4 @@ def list_users(user, page, size):
 
 
 def sync_users(user):
-    accounts.connected_member_id(user)
-    raise NotImplementedYet("syncing users is not implemented yet")
+    return sync.request(user, "users")

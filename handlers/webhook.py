@@ -1,5 +1,8 @@
-from errors import NotImplementedYet
+from integration import connection, runtime
 
 
 def oauth_callback(code, domain, state, member_id, server_domain, scope=None):
-    raise NotImplementedYet("the OAuth callback is not implemented yet")
+    # `domain` and `server_domain` are the caller's word: REST calls use the token answer's
+    # client_endpoint, and the code goes only to the configured BITRIX_OAUTH_URL.
+    location = connection.complete(code, state, member_id, runtime.settings())
+    return None, 302, {"Location": location}

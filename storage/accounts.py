@@ -1,14 +1,14 @@
 """Platform accounts' connections to portals."""
 from errors import NotFound
 from storage.listing import rfc3339
-from storage.models import Account, Portal
+from storage.models import Account, OAuthState, Portal
 
 NOT_CONNECTED = "no connected Bitrix24 portal for this account"
 
 
 def as_dict(account: Account, portal: Portal | None) -> dict:
     # Pending (no callback yet) and portals whose tokens stopped working are both "stale".
-    return {
+    item = {
         "id": account.id,
         "accountID": account.account_id,
         "bitrixID": account.member_id or "",
@@ -17,6 +17,9 @@ def as_dict(account: Account, portal: Portal | None) -> dict:
         "subdomain": account.subdomain or "",
         "stale": portal is None or portal.stale,
     }
+    if portal is not None and portal.stale and portal.stale_reason:
+        item["staleReason"] = portal.stale_reason
+    return item
 
 
 def live(account_id: str) -> Account | None:
@@ -55,3 +58,5 @@ def soft_delete(account_id: str) -> None:
                .execute())
     if not updated:
         raise NotFound("account not found")
+    # A connection request still waiting for its callback must not bind a deleted account.
+    OAuthState.delete().where(OAuthState.account_id == account_id).execute()

@@ -12,6 +12,7 @@ from peewee import (
 )
 
 from storage.columns import JSONField, utcnow
+from storage.crypto import EncryptedTextField
 from storage.db import database
 
 
@@ -27,8 +28,8 @@ class Portal(BaseModel):
     member_id = CharField(max_length=64, unique=True)
     domain = CharField(max_length=255)
     client_endpoint = CharField(max_length=512)
-    access_token = TextField(null=True)
-    refresh_token = TextField(null=True)
+    access_token = EncryptedTextField(null=True)
+    refresh_token = EncryptedTextField(null=True)
     expires_at = BigIntegerField(default=0)
     stale = BooleanField(default=False)
     stale_reason = TextField(null=True)
@@ -49,6 +50,11 @@ class Account(BaseModel):
 
     class Meta:
         indexes = ((("account_id", "deleted"), False),)
+
+
+# One live connection per platform account (migration 0002).
+Account.add_index(Account.index(Account.account_id, unique=True,
+                                name="account_live_account_id").where(SQL("deleted = false")))
 
 
 class PortalUser(BaseModel):
@@ -154,4 +160,39 @@ class Rule(BaseModel):
 Rule.add_index(Rule.index(Rule.member_id, Rule.quiz_id, unique=True,
                           name="rule_member_quiz_live").where(SQL("deleted = false")))
 
-MODELS = [Portal, Account, PortalUser, Pipeline, Step, Field, Rule]
+class OAuthState(BaseModel):
+    """An issued OAuth `state`: bound to the account and the portal asked for; single-use."""
+    nonce = CharField(max_length=64, primary_key=True)
+    account_id = CharField(max_length=255, index=True)
+    portal_url = CharField(max_length=512)
+    expires_at = BigIntegerField()
+    used_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "oauth_state"
+
+
+class Job(BaseModel):
+    """A unit of background work for one portal (see storage/jobs.py for its life cycle)."""
+    id = BigAutoField()
+    kind = CharField(max_length=32)
+    member_id = CharField(max_length=64)
+    key = CharField(max_length=128, default="")
+    payload = JSONField(null=True)
+    state = CharField(max_length=16, default="queued")
+    priority = IntegerField(default=100)
+    attempts = IntegerField(default=0)
+    run_after = DateTimeField(default=utcnow)
+    lease_until = DateTimeField(null=True)
+    worker = CharField(max_length=128, null=True)
+    last_error = TextField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "job"
+
+
+MODELS = [Portal, Account, PortalUser, Pipeline, Step, Field, Rule, OAuthState, Job]

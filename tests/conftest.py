@@ -9,12 +9,16 @@ import uuid
 import jwt
 import pytest
 
+from fake_bitrix.testing import CLIENT_ID, CLIENT_SECRET, fake_bitrix, fake_portal  # noqa: F401
+from integration import runtime
 from settings import Settings
 from storage import db
 from storage.models import MODELS, Account, Portal
 
 TEST_JWT_SECRET = "test-jwt-secret-of-at-least-64-bytes-for-every-hmac-algorithm-0123"
 TEST_SECRET_KEY = "test-secret-key-of-at-least-32-bytes-long"
+TEST_CLIENT_ID = CLIENT_ID
+TEST_CLIENT_SECRET = CLIENT_SECRET
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -39,7 +43,11 @@ def database_url(tmp_path_factory):
 @pytest.fixture
 def settings(database_url) -> Settings:
     return Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, secret_key=TEST_SECRET_KEY,
-                    run_worker=False, auto_migrate=False, db_pool_size=40)
+                    run_worker=False, auto_migrate=False, db_pool_size=40,
+                    bitrix_client_id=TEST_CLIENT_ID, bitrix_client_secret=TEST_CLIENT_SECRET,
+                    bitrix_redirect_url="https://quiz.example/integrations",
+                    # Nothing listens there: the OAuth server is "down" unless a test brings the fake.
+                    bitrix_oauth_url="http://127.0.0.1:9")
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +68,8 @@ def app(settings):
     if settings not in _apps:
         from wsgi import create_app
         _apps[settings] = create_app(settings)
+    # Production has one app per process; here apps take turns, so the last one used configures.
+    runtime.configure(settings)
     return _apps[settings]
 
 

@@ -17,19 +17,27 @@ def pipelines(member_id, ids=(0, 3)):
             Pipeline.create(member_id=member_id, entity_type_id=2, bitrix_id=n, name=f"Воронка {n}")
 
 
+STEPS = [("DEAL_STAGE", "NEW", "Новая", 0), ("SOURCE", "WEB", "Веб-сайт", None),
+         ("DEAL_STAGE_3", "C3:NEW", "Новая", 3), ("DEAL_TYPE", "SALE", "Продажа", None),
+         ("STATUS", "NEW", "Не обработан", None)]
+# one custom field per entity: (entity, field name)
+FIELDS = {"deal": ("CRM_DEAL", "UF_CRM_1700000000"), "lead": ("CRM_LEAD", "UF_CRM_1700000001"),
+          "contact": ("CRM_CONTACT", "UF_CRM_1700000002"), "company": ("CRM_COMPANY", "UF_CRM_1700000003")}
+
+
 def steps(member_id):
     with db.database.connection_context():
-        Step.create(member_id=member_id, bitrix_id="1", entity_id="DEAL_STAGE", status_id="NEW",
-                    name="Новая", name_init="Новая", color="#39A8EF", pipeline_id=0)
-        Step.create(member_id=member_id, bitrix_id="2", entity_id="SOURCE", status_id="WEB",
-                    name="Веб-сайт", name_init="Веб-сайт")
+        for n, (entity, status, name, pipeline) in enumerate(STEPS, start=1):
+            Step.create(member_id=member_id, bitrix_id=str(n), entity_id=entity, status_id=status,
+                        name=name, name_init=name, color="#39A8EF" if pipeline is not None else "",
+                        pipeline_id=pipeline)
 
 
 def fields(member_id):
     with db.database.connection_context():
-        Field.create(member_id=member_id, bitrix_id="10", entity_id="CRM_DEAL",
-                     field_name="UF_CRM_1700000000", label="Бюджет", field_type="money",
-                     bitrix_type="money")
+        for n, (entity, name) in enumerate(FIELDS.values(), start=10):
+            Field.create(member_id=member_id, bitrix_id=str(n), entity_id=entity, field_name=name,
+                         label="Бюджет", field_type="string", bitrix_type="string")
 
 
 def rule(member_id, quiz_id, account_id="account-1", **overrides):

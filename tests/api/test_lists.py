@@ -63,7 +63,8 @@ def test_each_list_serves_the_portal_rows(client, connected):
     steps = client.get("/bitrix/steps", headers=auth()).json()["items"]
     assert steps[0]["pipelineID"] == 0 and "pipelineID" not in steps[1]
     field = client.get("/bitrix/fields", headers=auth()).json()["items"][0]
-    assert field["fieldName"] == "UF_CRM_1700000000" and field["fieldType"] == "money"
+    assert field["fieldName"] == "UF_CRM_1700000000" and field["fieldType"] == "string"
+    assert field["entityID"] == "CRM_DEAL" and field["editFromLabel"] == "Бюджет"
 
 
 def test_lists_never_show_another_portal(client, connected):

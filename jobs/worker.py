@@ -1,0 +1,147 @@
+"""The worker: claims due jobs one at a time, runs them, and records how they ended."""
+import logging
+import os
+import random
+import socket
+import threading
+import time
+
+from peewee import InterfaceError, OperationalError
+
+from bitrix_client import BitrixError
+from integration.portal_client import PortalUnusable
+from jobs import schedule
+from jobs.kinds import HOLD, registry
+from storage import jobs, portals
+from storage.db import database
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 15 * 60
+DUTIES_EVERY = 30.0
+
+
+class Worker:
+    def __init__(self, settings, kinds=None, name=None):
+        self.settings = settings
+        self.kinds = kinds or registry()
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
+
+    def run(self, stop: threading.Event) -> None:
+        """Work until `stop` is set; the job in hand is finished first."""
+        log.info("worker %s started", self.name)
+        next_duties = 0.0
+        while not stop.is_set():
+            try:
+                if time.monotonic() >= next_duties:
+                    with database.connection_context():
+                        schedule.run_duties(self.settings)
+                    next_duties = time.monotonic() + DUTIES_EVERY
+                ran = self.run_once()
+            except (OperationalError, InterfaceError) as error:
+                log.error("worker %s: database unavailable (%s), waiting", self.name, type(error).__name__)
+                ran = False
+                stop.wait(self.settings.worker_poll_seconds * 5)
+            if not ran:
+                stop.wait(self.settings.worker_poll_seconds)
+        log.info("worker %s stopped", self.name)
+
+    def run_once(self, kinds=None) -> bool:
+        """Claim and run one due job; False when there was none."""
+        with database.connection_context():
+            job = jobs.claim(self.name, self.settings.job_lease_seconds, kinds)
+            if job is None:
+                return False
+            self._execute(job)
+            return True
+
+    def drain(self, deadline_seconds: float = 30.0) -> int:
+        """Run due jobs until none is left (tests, tools); returns how many ran."""
+        ran, until = 0, time.monotonic() + deadline_seconds
+        while time.monotonic() < until and self.run_once():
+            ran += 1
+        return ran
+
+    def _execute(self, job) -> None:
+        kind = self.kinds.get(job.kind)
+        if kind is None:
+            jobs.fail(job, f"unknown job kind {job.kind!r}")
+            return
+        started = time.monotonic()
+        with Heartbeat(job, self.settings.job_lease_seconds):
+            outcome = self._outcome(job, kind)
+        log.info("job %s kind=%s portal=%s attempt=%d outcome=%s duration_ms=%.0f", job.id, job.kind,
+                 job.member_id, job.attempts, outcome, (time.monotonic() - started) * 1000)
+
+    def _outcome(self, job, kind) -> str:
+        try:
+            kind.run(job, self.settings)
+        except PortalUnusable as error:
+            return self._portal_unusable(job, kind, error.message)
+        except BitrixError as error:
+            reason = f"{type(error).__name__}: {error}"[:500]
+            if error.stale:
+                log.warning("portal %s is unusable: %s", job.member_id, reason)
+                portals.mark_stale(job.member_id, reason)
+                return self._portal_unusable(job, kind, reason)
+            if error.retryable:
+                self._retry(job, reason)
+                return "retry"
+            jobs.fail(job, reason)
+            return "failed"
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the worker; the job says why
+            log.exception("job %s kind=%s crashed", job.id, job.kind)
+            self._retry(job, f"internal error: {type(error).__name__}")
+            return "retry"
+        jobs.done(job)
+        return "done"
+
+    def _portal_unusable(self, job, kind, reason: str) -> str:
+        if kind.when_portal_unusable == HOLD:
+            jobs.hold(job, reason)
+            return "held"
+        jobs.fail(job, reason)
+        cancellable = [name for name, other in self.kinds.items() if other.when_portal_unusable != HOLD]
+        jobs.cancel_queued(job.member_id, cancellable, reason)
+        return "cancelled"
+
+    def _retry(self, job, reason: str) -> None:
+        jobs.retry_later(job, reason, self.backoff(job.attempts), self.settings.job_max_attempts)
+
+    def backoff(self, attempts: int) -> float:
+        base = self.settings.job_retry_base_seconds * 2 ** max(attempts - 1, 0)
+        return min(base, MAX_BACKOFF) * random.uniform(0.8, 1.2)
+
+
+class Heartbeat:
+    """Renews a running job's lease so that a long job is not taken over while alive."""
+
+    def __init__(self, job, lease_seconds: float):
+        self.job, self.lease = job, lease_seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self):
+        while not self.stop.wait(self.lease / 3):
+            try:
+                with database.connection_context():
+                    jobs.extend_lease(self.job.id, self.job.worker, self.lease)
+            except (OperationalError, InterfaceError):
+                log.warning("could not renew the lease of job %s", self.job.id)
+
+
+def start_in_background(settings) -> tuple[threading.Thread, threading.Event]:
+    """The worker in a daemon thread of this process (the API's embedded worker)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=Worker(settings).run, args=(stop,), name="job-worker", daemon=True)
+    thread.start()
+    return thread, stop

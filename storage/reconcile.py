@@ -1,0 +1,60 @@
+"""Bring a portal's copy of one Bitrix24 list in line with a fresh fetch, in one transaction.
+
+New rows are inserted, changed rows updated (only those), rows gone from Bitrix24 marked
+deleted, rows that came back restored; `created_at` is never touched. A failure rolls the whole
+list back, so the previous copy stays as it was.
+"""
+import dataclasses
+
+from storage.columns import utcnow
+from storage.db import database
+
+CHUNK = 500
+_BOOKKEEPING = {"id", "member_id", "deleted", "created_at", "updated_at"}
+
+
+@dataclasses.dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    restored: int = 0
+    unchanged: int = 0
+
+    @property
+    def written(self) -> int:
+        return self.inserted + self.updated + self.deleted + self.restored
+
+
+def reconcile(model, member_id: str, rows: list[dict], key: tuple[str, ...]) -> Counts:
+    """Apply `rows` (model field names, no bookkeeping) as the portal's whole list of `model`."""
+    fresh = {tuple(row[k] for k in key): row for row in rows}
+    compared = [name for name in model._meta.sorted_field_names if name not in _BOOKKEEPING]
+    columns = [model.id, model.deleted, *[getattr(model, name) for name in compared]]
+    counts, now = Counts(), utcnow()
+    with database.atomic():
+        existing = {}
+        for row in model.select(*columns).where(model.member_id == member_id).dicts().iterator():
+            existing[tuple(row[k] for k in key)] = row
+        inserts = []
+        for row_key, row in fresh.items():
+            old = existing.get(row_key)
+            if old is None:
+                inserts.append({**row, "member_id": member_id, "created_at": now, "updated_at": now})
+                continue
+            changes = {name: row[name] for name in row if row[name] != old[name]}
+            if not changes and not old["deleted"]:
+                counts.unchanged += 1
+                continue
+            counts.restored += old["deleted"]
+            counts.updated += not old["deleted"]
+            model.update(**changes, deleted=False, updated_at=now).where(model.id == old["id"]).execute()
+        for start in range(0, len(inserts), CHUNK):
+            model.insert_many(inserts[start:start + CHUNK]).execute()
+        counts.inserted = len(inserts)
+        gone = [old["id"] for row_key, old in existing.items() if row_key not in fresh and not old["deleted"]]
+        for start in range(0, len(gone), CHUNK):
+            chunk = gone[start:start + CHUNK]
+            model.update(deleted=True, updated_at=now).where(model.id.in_(chunk)).execute()
+        counts.deleted = len(gone)
+    return counts

@@ -1,0 +1,91 @@
+"""The job queue's rules, on the real database: coalescing, one job per portal, run once."""
+import threading
+import time
+
+import pytest
+
+from jobs.kinds import Kind
+from jobs.worker import Worker
+from storage import db, jobs
+from storage.models import Job
+
+
+@pytest.fixture
+def conn(database_url):
+    with db.database.connection_context():
+        yield
+
+
+def test_same_job_queued_twice_is_queued_once(conn):
+    assert jobs.enqueue("p1", "sync_users") is True
+    assert jobs.enqueue("p1", "sync_users") is False
+    assert jobs.enqueue("p1", "sync_steps") is True
+    assert jobs.enqueue("p2", "sync_users") is True
+    assert Job.select().where(Job.state == "queued").count() == 3
+
+
+def test_a_portal_runs_one_job_at_a_time(conn):
+    jobs.enqueue("p1", "sync_users")
+    jobs.enqueue("p1", "sync_steps")
+    jobs.enqueue("p2", "sync_users")
+    first = jobs.claim("w1", 60)
+    second = jobs.claim("w2", 60)
+    assert {first.member_id, second.member_id} == {"p1", "p2"}
+    assert jobs.claim("w3", 60) is None
+    jobs.done(first if first.member_id == "p1" else second)
+    assert jobs.claim("w3", 60).kind == "sync_steps"
+
+
+def test_a_queued_job_waits_for_its_time(conn):
+    from datetime import timedelta
+
+    from storage.columns import utcnow
+    jobs.enqueue("p1", "sync_users", run_after=utcnow() + timedelta(minutes=5))
+    assert jobs.claim("w1", 60) is None
+
+
+def test_a_request_while_running_queues_a_fresh_run(conn):
+    jobs.enqueue("p1", "sync_users")
+    running = jobs.claim("w1", 60)
+    assert jobs.enqueue("p1", "sync_users") is True
+    jobs.done(running)
+    assert jobs.claim("w1", 60) is not None
+
+
+def test_held_jobs_go_out_again_on_release(conn):
+    jobs.enqueue("p1", "deliver", key="r1")
+    job = jobs.claim("w1", 60)
+    jobs.hold(job, "portal stale")
+    assert jobs.claim("w1", 60) is None
+    assert jobs.release_held("p1") == 1
+    assert jobs.claim("w1", 60).key == "r1"
+
+
+def test_workers_share_the_queue_without_running_anything_twice(database_url, settings):
+    """Four workers, three portals, thirty jobs: each job once, never two of one portal at once."""
+    runs, active, overlaps = [], {}, []
+    guard = threading.Lock()
+
+    def record(job, _settings):
+        with guard:
+            if active.get(job.member_id):
+                overlaps.append(job.member_id)
+            active[job.member_id] = True
+            runs.append(job.key)
+        time.sleep(0.01)  # a job takes time: give the others a chance to collide
+        with guard:
+            active[job.member_id] = False
+
+    with db.database.connection_context():
+        for n in range(30):
+            jobs.enqueue(f"p{n % 3}", "probe", key=str(n))
+    workers = [Worker(settings, kinds={"probe": Kind(record)}, name=f"w{i}") for i in range(4)]
+    threads = [threading.Thread(target=w.drain, args=(30,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(runs, key=int) == [str(n) for n in range(30)]
+    assert overlaps == []
+    with db.database.connection_context():
+        assert Job.select().where(Job.state == "done").count() == 30
