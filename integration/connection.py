@@ -6,7 +6,7 @@ from peewee import IntegrityError
 
 from bitrix_client import BitrixError
 from errors import BadRequest, Unavailable
-from integration import sync
+from integration import delivery, sync
 from integration.oauth_state import StateSigner
 from integration.portal_client import oauth_client
 from integration.portal_url import normalise, subdomain
@@ -73,6 +73,7 @@ def complete(code: str, state: str, member_id: str, settings: Settings) -> str:
         # The first sync, and deliveries held while the portal was unusable, go out now.
         sync.queue(tokens.member_id)
         jobs.release_held(tokens.member_id)
+        delivery.release(tokens.member_id)
     log.info("account %s connected to portal %s", account.id, tokens.member_id)
     return _redirect(settings, None)
 

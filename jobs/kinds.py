@@ -3,7 +3,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 
-from integration import portal_client, sync
+from integration import delivery, portal_client, sync
 from integration.portal_client import oauth_client
 from storage import portals
 
@@ -14,6 +14,7 @@ CANCEL, HOLD = "cancel", "hold"
 class Kind:
     run: Callable  # (job, settings) -> None
     when_portal_unusable: str = CANCEL
+    on_hold: Callable | None = None  # (job, reason) -> None, after the job is held
 
 
 def _sync(name, job, settings):
@@ -31,4 +32,5 @@ def registry() -> dict[str, Kind]:
     table = {kind: Kind(functools.partial(_sync, kind.removeprefix(sync.JOB_PREFIX)))
              for kind in sync.JOB_KINDS}
     table["refresh_tokens"] = Kind(_refresh_tokens)
+    table[delivery.JOB_KIND] = Kind(delivery.run_job, HOLD, delivery.hold)
     return table

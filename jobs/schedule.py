@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from peewee import fn
 
-from integration import sync
-from storage import jobs
+from integration import delivery, sync
+from storage import deliveries, jobs
 from storage.columns import utcnow
-from storage.models import Account, Job, Portal
+from storage.models import Account, Delivery, Job, Portal
 
 log = logging.getLogger(__name__)
 KEEP_DONE_JOBS = timedelta(days=7)
@@ -20,6 +20,7 @@ def run_duties(settings) -> None:
     if settings.resync_interval_seconds > 0:
         queue_resyncs(timedelta(seconds=settings.resync_interval_seconds))
     queue_token_refreshes(timedelta(days=settings.token_refresh_after_days))
+    queue_due_deliveries()
     jobs.prune_finished(KEEP_DONE_JOBS)
 
 
@@ -50,3 +51,10 @@ def queue_token_refreshes(idle_for: timedelta) -> int:
     for portal in _connected_portals().where(Portal.refreshed_at < utcnow() - idle_for):
         queued += jobs.enqueue(portal.member_id, "refresh_tokens")
     return queued
+
+
+def queue_due_deliveries() -> int:
+    """A safety net: every portal with due deliveries has a deliver job (coalesced if it has one)."""
+    portals_due = (Delivery.select(Delivery.member_id).distinct()
+                   .where(Delivery.status.in_(list(deliveries.PENDING)), Delivery.next_attempt_at <= utcnow()))
+    return sum(jobs.enqueue(row.member_id, delivery.JOB_KIND) for row in portals_due)

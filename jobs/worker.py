@@ -100,6 +100,8 @@ class Worker:
     def _portal_unusable(self, job, kind, reason: str) -> str:
         if kind.when_portal_unusable == HOLD:
             jobs.hold(job, reason)
+            if kind.on_hold is not None:
+                kind.on_hold(job, reason)
             return "held"
         jobs.fail(job, reason)
         cancellable = [name for name, other in self.kinds.items() if other.when_portal_unusable != HOLD]

@@ -2,6 +2,7 @@
 
 PostgreSQL is used when TEST_DATABASE_URL (or DATABASE_URL) names one; SQLite otherwise.
 """
+import dataclasses
 import os
 import time
 import uuid
@@ -9,16 +10,20 @@ import uuid
 import jwt
 import pytest
 
-from fake_bitrix.testing import CLIENT_ID, CLIENT_SECRET, fake_bitrix, fake_portal  # noqa: F401
+from bitrix_client import TokenSet
+from fake_bitrix import testing as fake_testing
 from integration import runtime
 from settings import Settings
-from storage import db
+from storage import db, portals
 from storage.models import MODELS, Account, Portal
 
 TEST_JWT_SECRET = "test-jwt-secret-of-at-least-64-bytes-for-every-hmac-algorithm-0123"
 TEST_SECRET_KEY = "test-secret-key-of-at-least-32-bytes-long"
-TEST_CLIENT_ID = CLIENT_ID
-TEST_CLIENT_SECRET = CLIENT_SECRET
+TEST_CLIENT_ID = fake_testing.CLIENT_ID
+TEST_CLIENT_SECRET = fake_testing.CLIENT_SECRET
+# The fake Bitrix24's fixtures: a started fake, and one seeded portal on it.
+fake_bitrix = fake_testing.fake_bitrix
+fake_portal = fake_testing.fake_portal
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -103,3 +108,29 @@ def connected(database_url):
                            member_id=member_id, subdomain=member_id[:8])
         return member_id
     return connect
+
+
+@pytest.fixture
+def fake_settings(settings, fake_bitrix):
+    """Settings pointing at the fake Bitrix24: http allowed, fast retries and timeouts."""
+    configured = dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url, bitrix_allow_http=True,
+                                     job_retry_base_seconds=0.0, bitrix_timeout_seconds=1.0)
+    runtime.configure(configured)
+    return configured
+
+
+@pytest.fixture
+def worker(fake_settings):
+    from jobs.worker import Worker
+    return Worker(fake_settings, name="test-worker")
+
+
+@pytest.fixture
+def bound_portal(fake_settings, fake_bitrix, fake_portal, connected):
+    """The fake portal with real tokens stored, bound to account-1, nothing synced yet."""
+    tokens = TokenSet.from_answer(fake_portal.issue_tokens(), now=fake_bitrix.clock.now())
+    with db.database.connection_context():
+        portals.save_tokens(tokens, portals.domain_of(tokens))
+    connected("account-1", member_id=fake_portal.member_id)
+    fake_portal.set_limits(bucket=50, drain=50.0)
+    return fake_portal

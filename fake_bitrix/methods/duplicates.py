@@ -10,8 +10,15 @@ _EXTENSION = re.compile(r"(доб|ext|#|x\b).*$", re.IGNORECASE)
 
 
 def phone_key(value: str) -> str:
-    """Digits only, extension dropped: how phones are compared."""
-    return re.sub(r"\D", "", _EXTENSION.sub("", str(value)))
+    """Digits only, extension dropped, a Russian trunk prefix 8 read as +7: how phones are compared.
+
+    Bitrix24 parses phones in the portal's country (here Russia), so "8 (916) 123-45-67" and
+    "+7 916 123-45-67" are one number.
+    """
+    digits = re.sub(r"\D", "", _EXTENSION.sub("", str(value)))
+    if len(digits) == 11 and digits.startswith("8") and not str(value).strip().startswith("+"):
+        digits = "7" + digits[1:]
+    return digits
 
 
 def _key(kind: str, value) -> str:

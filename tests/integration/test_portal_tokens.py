@@ -1,5 +1,4 @@
 """A connected portal's tokens in use: expiry, refresh once across workers, refusal makes it stale."""
-import dataclasses
 import threading
 
 import pytest
@@ -11,15 +10,8 @@ from storage.models import Portal
 
 
 @pytest.fixture
-def stored_portal(settings, fake_bitrix, fake_portal, connected):
-    """A portal whose real tokens (issued by the fake) are stored, bound to account-1."""
-    configured = dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url, bitrix_allow_http=True)
-    runtime.configure(configured)
-    tokens = TokenSet.from_answer(fake_portal.issue_tokens(), now=fake_bitrix.clock.now())
-    with db.database.connection_context():
-        portals.save_tokens(tokens, portals.domain_of(tokens))
-    connected("account-1", member_id=fake_portal.member_id)
-    return fake_portal, configured
+def stored_portal(bound_portal, fake_settings):
+    return bound_portal, fake_settings
 
 
 def stored_access_token(member_id):

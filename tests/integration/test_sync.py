@@ -3,37 +3,17 @@ import dataclasses
 
 import pytest
 
-from bitrix_client import TokenSet
-from integration import runtime, sync
+from integration import sync
 from integration.sync.field_types import spec_type
 from jobs.worker import Worker
-from storage import db, jobs, portals
+from storage import db, jobs
 from storage.models import Field, Job, Pipeline, PortalUser, Step
 from tests.conftest import auth
 
 
 @pytest.fixture
-def synced_settings(settings, fake_bitrix):
-    configured = dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url, bitrix_allow_http=True,
-                                     job_retry_base_seconds=0.0, bitrix_timeout_seconds=1.0)
-    runtime.configure(configured)
-    return configured
-
-
-@pytest.fixture
-def portal(synced_settings, fake_bitrix, fake_portal, connected):
-    """The fake portal, connected to account-1 with real tokens, nothing synced yet."""
-    tokens = TokenSet.from_answer(fake_portal.issue_tokens(), now=fake_bitrix.clock.now())
-    with db.database.connection_context():
-        portals.save_tokens(tokens, portals.domain_of(tokens))
-    connected("account-1", member_id=fake_portal.member_id)
-    fake_portal.set_limits(bucket=50, drain=50.0)
-    return fake_portal
-
-
-@pytest.fixture
-def worker(synced_settings):
-    return Worker(synced_settings, name="test-worker")
+def portal(bound_portal):
+    return bound_portal
 
 
 def sync_all(member_id, worker):
@@ -177,20 +157,20 @@ def test_patch_queues_once_and_answers_at_once(portal, client):
         assert Job.select().where(Job.kind == "sync_fields", Job.state == "queued").count() == 1
 
 
-def test_job_of_a_dead_worker_is_taken_over(portal, synced_settings):
+def test_job_of_a_dead_worker_is_taken_over(portal, fake_settings):
     with db.database.connection_context():
         sync.queue(portal.member_id, ["pipelines"])
         jobs.claim("dead-worker", lease_seconds=-1)
         assert jobs.reap_expired(max_attempts=8) == 1
-    Worker(synced_settings, name="survivor").drain()
+    Worker(fake_settings, name="survivor").drain()
     with db.database.connection_context():
         job = jobs.latest(portal.member_id, "sync_pipelines")
     assert job.state == "done" and job.attempts == 2
     assert live(Pipeline, portal.member_id)
 
 
-def test_failed_sync_is_retried_a_bounded_number_of_times(portal, synced_settings):
-    settings = dataclasses.replace(synced_settings, job_max_attempts=2)
+def test_failed_sync_is_retried_a_bounded_number_of_times(portal, fake_settings):
+    settings = dataclasses.replace(fake_settings, job_max_attempts=2)
     portal.fail("batch", times=None, status=500, error="INTERNAL_SERVER_ERROR")
     with db.database.connection_context():
         sync.queue(portal.member_id, ["fields"])

@@ -1,0 +1,193 @@
+"""Sending a portal's waiting deliveries, packed into batches, each result created exactly once.
+
+Per chunk of results: one batch of reads (on a repeat attempt, the entities that already carry
+this result's origin id; for a deal, the contact found by phone and e-mail), then one batch of
+writes (contact, company, then the lead or the deal pointing at them by `$result` references).
+Every id learned is stored at once, so a later attempt creates only what is still missing; an
+attempt after an unknown outcome (timeout) looks the result up by origin id before creating.
+"""
+import dataclasses
+import logging
+import random
+from datetime import timedelta
+
+from bitrix_client import BitrixError
+from integration.delivery.plan import Plan, build, origin
+from storage import deliveries, rules
+from storage.columns import utcnow
+from storage.models import Field
+
+log = logging.getLogger(__name__)
+MAX_COMMANDS = 50
+CHUNK = 16  # results per pair of batches: at most three writes each
+ENTITIES = ("lead", "deal", "contact", "company")
+
+
+@dataclasses.dataclass
+class Work:
+    key: int
+    row: object  # storage.models.Delivery
+    plan: Plan
+    lookup: bool
+    error: BitrixError | None = None
+
+
+def deliver_pending(client, member_id: str, settings) -> int:
+    """Send every due delivery of the portal; returns how many were handled."""
+    fields = field_index(member_id)
+    handled = 0
+    while True:
+        due = deliveries.due(member_id, CHUNK)
+        if not due:
+            return handled
+        works = [work for work in (_prepare(index, row, member_id, fields) for index, row in enumerate(due))
+                 if work is not None]
+        _read(client, works)
+        _write(client, works)
+        for work in works:
+            _settle(work, settings)
+        handled += len(due)
+
+
+def field_index(member_id: str) -> dict:
+    """{entity_id: {field_name: field}} of the portal's live fields."""
+    index = {}
+    rows = Field.select().where(Field.member_id == member_id, Field.deleted == False).dicts()  # noqa: E712
+    for row in rows:
+        index.setdefault(row["entity_id"], {})[row["field_name"]] = row
+    return index
+
+
+def _prepare(key: int, row, member_id: str, fields: dict) -> Work | None:
+    rule = rules.live(member_id, row.quiz_id)
+    if rule is None:
+        deliveries.save(row, status=deliveries.FAILED, last_error="the quiz has no rule any more")
+        return None
+    plan = build(row.id, row.quiz_id, rules.as_request(rule), row.payload, fields)
+    # Anything earlier may have reached Bitrix24 (a timeout says nothing): look before creating.
+    lookup = row.attempts > 0 or row.last_error is not None
+    deliveries.save(row, status=deliveries.SENDING, attempts=row.attempts + 1, problems=plan.problems)
+    return Work(key, row, plan, lookup)
+
+
+def _read(client, works: list[Work]) -> None:
+    groups = {}
+    for work in works:
+        commands, row, plan = {}, work.row, work.plan
+        if work.lookup:
+            for entity in ENTITIES:
+                if getattr(plan, entity) is not None and getattr(row, f"{entity}_id") is None:
+                    commands[f"o{entity[:2]}_{work.key}"] = (f"crm.{entity}.list", {
+                        "filter": origin(row.id), "select": ["ID"]})
+        if plan.contact is not None and row.contact_id is None:
+            for kind, value in (("PHONE", plan.phone), ("EMAIL", plan.email)):
+                if value:
+                    commands[f"{kind[:2].lower()}_{work.key}"] = ("crm.duplicate.findbycomm", {
+                        "type": kind, "values": [value], "entity_type": "CONTACT"})
+        if commands:
+            groups[work.key] = commands
+    results = _run(client, works, groups, write=False)
+    for work in works:
+        found = results.get(work.key, {})
+        for entity in ENTITIES:
+            items = found.get(f"o{entity[:2]}_{work.key}")
+            if items:
+                _learn(work, entity, items[0]["ID"])
+        for kind in ("ph", "em"):
+            match = found.get(f"{kind}_{work.key}")
+            if work.row.contact_id is None and isinstance(match, dict) and match.get("CONTACT"):
+                _learn(work, "contact", min(match["CONTACT"]))
+
+
+def _write(client, works: list[Work]) -> None:
+    groups = {}
+    for work in works:
+        if work.error is None:
+            commands = _writes(work)
+            if commands:
+                groups[work.key] = commands
+    results = _run(client, works, groups, write=True)
+    for work in works:
+        for command, value in results.get(work.key, {}).items():
+            entity = {"l": "lead", "d": "deal", "c": "contact", "m": "company"}.get(command.split("_")[0])
+            if entity and value:
+                _learn(work, entity, value)
+
+
+def _writes(work: Work) -> dict:
+    row, plan, key = work.row, work.plan, work.key
+    if plan.lead is not None:
+        return {f"l_{key}": ("crm.lead.add", {"fields": plan.lead})} if row.lead_id is None else {}
+    commands, links = {}, {}
+    if plan.contact is not None and row.contact_id is None:
+        commands[f"c_{key}"] = ("crm.contact.add", {"fields": plan.contact})
+        links["CONTACT_IDS"] = [f"$result[c_{key}]"]
+    elif row.contact_id is not None:
+        links["CONTACT_IDS"] = [row.contact_id]
+    if plan.company is not None and row.company_id is None:
+        commands[f"m_{key}"] = ("crm.company.add", {"fields": plan.company})
+        links["COMPANY_ID"] = f"$result[m_{key}]"
+    elif row.company_id is not None:
+        links["COMPANY_ID"] = row.company_id
+    if row.deal_id is None:
+        commands[f"d_{key}"] = ("crm.deal.add", {"fields": {**plan.deal, **links}})
+    elif commands:
+        # The deal exists but a contact or company it should point at is only being created now.
+        commands[f"u_{key}"] = ("crm.deal.update", {"id": row.deal_id, "fields": links})
+    return commands
+
+
+def _run(client, works: list[Work], groups: dict, write: bool) -> dict:
+    """Send the command groups (never splitting one result's group) in batches of at most 50."""
+    by_key = {work.key: work for work in works}
+    results, batch, members = {}, {}, []
+    pending = list(groups.items())
+    while pending or batch:
+        if pending and len(batch) + len(pending[0][1]) <= MAX_COMMANDS:
+            key, commands = pending.pop(0)
+            batch.update(commands)
+            members.append(key)
+            continue
+        try:
+            answer = client.batch(batch, write=write)
+        except BitrixError as error:
+            if error.stale:
+                raise
+            for key in members:
+                by_key[key].error = error
+        else:
+            for command, error in answer.errors.items():
+                by_key[int(command.rsplit("_", 1)[1])].error = error
+            for command, value in answer.results.items():
+                results.setdefault(int(command.rsplit("_", 1)[1]), {})[command] = value
+        batch, members = {}, []
+    return results
+
+
+def _learn(work: Work, entity: str, value) -> None:
+    try:
+        entity_id = int(value)
+    except (TypeError, ValueError):
+        return
+    deliveries.save(work.row, **{f"{entity}_id": entity_id})
+
+
+def _settle(work: Work, settings) -> None:
+    row, error = work.row, work.error
+    if error is None and _complete(row, work.plan):
+        deliveries.save(row, status=deliveries.DELIVERED, last_error=None, delivered_at=utcnow())
+        return
+    reason = f"{type(error).__name__}: {error}"[:500] if error else "not every entity was created yet"
+    if row.attempts >= settings.job_max_attempts or (error is not None and not error.retryable
+                                                     and not error.request_may_have_run):
+        deliveries.save(row, status=deliveries.FAILED, last_error=reason)
+        log.warning("delivery %s failed for good: %s", row.id, reason)
+        return
+    delay = settings.job_retry_base_seconds * 2 ** max(row.attempts - 1, 0) * random.uniform(0.8, 1.2)
+    deliveries.save(row, status=deliveries.QUEUED, last_error=reason,
+                    next_attempt_at=utcnow() + timedelta(seconds=min(delay, 900)))
+
+
+def _complete(row, plan: Plan) -> bool:
+    return all(getattr(plan, entity) is None or getattr(row, f"{entity}_id") is not None
+               for entity in ENTITIES)

@@ -1,0 +1,99 @@
+"""Deliveries of quiz results: one per (account, resultID), with what became of it."""
+from datetime import datetime
+
+from peewee import IntegrityError
+
+from errors import Conflict, NotFound
+from storage.columns import utcnow
+from storage.db import database
+from storage.listing import MAX_PAGE_SIZE, rfc3339
+from storage.models import Delivery
+
+QUEUED, SENDING, DELIVERED, FAILED, HELD = "queued", "sending", "delivered", "failed", "held"
+PENDING = (QUEUED, SENDING)
+
+
+def as_dict(row: Delivery) -> dict:
+    return {
+        "resultID": row.result_id, "quizID": row.quiz_id, "status": row.status, "attempts": row.attempts,
+        "leadID": row.lead_id, "dealID": row.deal_id, "contactID": row.contact_id, "companyID": row.company_id,
+        "lastError": row.last_error, "problems": row.problems or [],
+        "createdAt": rfc3339(row.created_at), "updatedAt": rfc3339(row.updated_at),
+        "deliveredAt": rfc3339(row.delivered_at) if row.delivered_at else None,
+    }
+
+
+def submit(account_id: str, member_id: str, quiz_id: int, result_id: str, payload: dict,
+           status: str = QUEUED) -> tuple[Delivery, bool]:
+    """Store a result to deliver; (the existing row, False) when this resultID was submitted before."""
+    try:
+        with database.atomic():
+            row = Delivery.create(account_id=account_id, member_id=member_id, quiz_id=quiz_id,
+                                  result_id=result_id, payload=payload, status=status)
+        return row, True
+    except IntegrityError:
+        return get(account_id, result_id), False
+
+
+def get(account_id: str, result_id: str) -> Delivery:
+    row = Delivery.get_or_none(Delivery.account_id == account_id, Delivery.result_id == result_id)
+    if row is None:
+        raise NotFound("result not found")
+    return row
+
+
+def page(account_id: str, number: int, size: int, status: str | None = None,
+         quiz_id: int | None = None) -> dict:
+    """The account's delivery log, newest first."""
+    query = Delivery.select().where(Delivery.account_id == account_id)
+    if status:
+        query = query.where(Delivery.status == status)
+    if quiz_id:
+        query = query.where(Delivery.quiz_id == quiz_id)
+    size = min(size, MAX_PAGE_SIZE)
+    rows = query.order_by(Delivery.id.desc()).offset((number - 1) * size).limit(size)
+    return {"count": query.count(), "items": [as_dict(row) for row in rows]}
+
+
+def due(member_id: str, limit: int) -> list[Delivery]:
+    """The portal's deliveries waiting to be sent now, oldest first."""
+    return list(Delivery.select()
+                .where(Delivery.member_id == member_id, Delivery.status.in_(PENDING),
+                       Delivery.next_attempt_at <= utcnow())
+                .order_by(Delivery.id).limit(limit))
+
+
+def next_due_at(member_id: str) -> datetime | None:
+    """When the portal's earliest waiting delivery is due, or None when nothing waits."""
+    row = (Delivery.select(Delivery.next_attempt_at)
+           .where(Delivery.member_id == member_id, Delivery.status.in_(PENDING))
+           .order_by(Delivery.next_attempt_at).first())
+    return row.next_attempt_at if row else None
+
+
+def save(row: Delivery, **values) -> None:
+    """Record progress of one delivery (ids found or created, status, error)."""
+    values["updated_at"] = utcnow()
+    Delivery.update(**values).where(Delivery.id == row.id).execute()
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def move_all(member_id: str, from_states, to_state: str, reason: str | None = None) -> int:
+    """Move every delivery of a portal in `from_states` to `to_state` (held, released)."""
+    values = {"status": to_state, "updated_at": utcnow()}
+    if reason is not None:
+        values["last_error"] = reason
+    if to_state == QUEUED:
+        values["next_attempt_at"] = utcnow()
+    return (Delivery.update(**values)
+            .where(Delivery.member_id == member_id, Delivery.status.in_(list(from_states))).execute())
+
+
+def requeue_failed(account_id: str, result_id: str) -> Delivery:
+    """A failed delivery, queued again with fresh attempts; Conflict when it is not failed."""
+    row = get(account_id, result_id)
+    if row.status != FAILED:
+        raise Conflict(f"only a failed delivery can be retried; this one is {row.status}")
+    save(row, status=QUEUED, attempts=0, next_attempt_at=utcnow())
+    return row
