@@ -19,7 +19,7 @@ from storage.models import Field
 
 log = logging.getLogger(__name__)
 MAX_COMMANDS = 50
-CHUNK = 16  # results per pair of batches: at most three writes each
+CHUNK = 50  # results taken at once; their commands are packed into batches of at most 50
 ENTITIES = ("lead", "deal", "contact", "company")
 
 
