@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run worker test test-postgres lint migrate fake-bitrix clean
+.PHONY: install run worker demo test test-postgres lint migrate fake-bitrix clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 
 migrate: install
 	$(PY) -m storage migrate
+
+# The fake Bitrix24 and the service, a demo account connected and synced, a token printed.
+demo: install
+	$(PY) scripts/demo.py
 
 fake-bitrix: install
 	$(PY) -m fake_bitrix
