@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run worker demo test test-postgres lint migrate fake-bitrix clean
+.PHONY: install run serve worker demo test test-postgres lint migrate fake-bitrix clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,6 +20,10 @@ install: $(STAMP)
 # uvicorn's own access log is off: it prints query strings, and the OAuth callback's has a code.
 run: install
 	$(PY) -m uvicorn wsgi:app --host $(HOST) --port $(PORT) --no-access-log
+
+# Production-style API: two processes, no embedded worker (run `make worker` beside it).
+serve: install
+	RUN_WORKER=false $(VENV)/bin/gunicorn -k uvicorn_worker.UvicornWorker -w 2 -b $(HOST):$(PORT) wsgi:app
 
 # A dedicated job worker (run the API with RUN_WORKER=false when you run these).
 worker: install

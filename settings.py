@@ -51,6 +51,8 @@ class Settings:
     token_refresh_after_days: int = 30
     field_labels_language: str = "ru"
     bitrix_timeout_seconds: float = 30.0
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -86,6 +88,8 @@ class Settings:
             token_refresh_after_days=int(env.get("TOKEN_REFRESH_AFTER_DAYS", "30")),
             field_labels_language=env.get("BITRIX_FIELD_LANG") or "ru",
             bitrix_timeout_seconds=float(env.get("BITRIX_TIMEOUT_SECONDS", "30")),
+            log_format=(env.get("LOG_FORMAT") or "text").lower(),
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
         )
 
     @property
@@ -102,9 +106,14 @@ class Settings:
         return names
 
     def check(self) -> None:
-        """Refuse to run production on development secrets; warn about them elsewhere."""
+        """Refuse to run production on development secrets or without the app's credentials."""
         dev = self.development_secrets()
         if self.production and dev:
             raise SystemExit(f"APP_ENV=production refuses development secrets: set {', '.join(dev)}")
+        if self.production and not (self.bitrix_client_id and self.bitrix_client_secret):
+            raise SystemExit("APP_ENV=production needs the Bitrix24 application: set BITRIX_CLIENT_ID and "
+                             "BITRIX_CLIENT_SECRET")
+        if self.log_format not in ("text", "json"):
+            raise SystemExit(f"LOG_FORMAT must be text or json, not {self.log_format!r}")
         for name in dev:
             log.warning("%s is the built-in development value: not for production", name)

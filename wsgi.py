@@ -4,7 +4,6 @@ Despite its name (kept for deployment conventions), `app` is an ASGI application
 with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
 """
 import contextlib
-import logging
 from pathlib import Path
 
 import yaml
@@ -18,6 +17,7 @@ from handlers.identity import TokenVerifier, security_map
 from handlers.request_log import RequestLog
 from integration import runtime
 from jobs.worker import start_in_background
+from observability import logs, metrics
 from settings import Settings
 from storage import db
 
@@ -60,12 +60,14 @@ def load_spec(settings: Settings) -> dict:
 def create_app(settings: Settings | None = None) -> AsyncApp:
     """A Connexion app serving spec/openapi.yaml with the given (or environment) settings."""
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(settings.log_format, settings.log_level)
     settings.check()
     runtime.configure(settings)
     db.init(settings.database_url, settings.db_pool_size)
+    db.check_connection(settings.database_url)
     if settings.auto_migrate:
         db.migrate()
+    metrics.install()
     spec = load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(settings))

@@ -41,7 +41,7 @@ class BitrixClient:
     def __init__(self, token_holder: TokenHolder, limiter: LeakyBucket | None = None,
                  session: requests.Session | None = None, timeout=DEFAULT_TIMEOUT,
                  retry: RetryPolicy = RetryPolicy(), allow_http: bool = False,
-                 clock=time.monotonic, sleep=time.sleep, rng=random.random):
+                 clock=time.monotonic, sleep=time.sleep, rng=random.random, observer=None):
         self.token_holder = token_holder
         self.limiter = limiter or limiter_for(token_holder.tokens.member_id)
         self.session = session or requests.Session()
@@ -51,6 +51,9 @@ class BitrixClient:
         self._clock = clock
         self._sleep = sleep
         self._rng = rng
+        # observer(method, outcome, seconds, limiter_wait_seconds) after every HTTP request (metrics)
+        self._observer = observer
+        self._waited = 0.0
 
     def __repr__(self):
         return f"BitrixClient(member_id={self.token_holder.tokens.member_id!r})"
@@ -119,7 +122,7 @@ class BitrixClient:
             raise InsecureEndpoint("", "refusing to send a token to a non-https endpoint", None, method)
         url = f"{endpoint.rstrip('/')}/{method}"
         body = {**(params or {}), "auth": tokens.access_token}
-        self.limiter.acquire()
+        self._waited = self.limiter.acquire()
         sent = self._clock()
         try:
             response = self.session.post(url, json=body, timeout=self.timeout, allow_redirects=False)
@@ -139,13 +142,15 @@ class BitrixClient:
         # Method, timing and codes only: URLs, bodies and descriptions may carry tokens or personal data.
         elapsed_ms = (self._clock() - sent) * 1000
         member_id = self.token_holder.tokens.member_id
+        outcome = "ok" if error is None else (error.code or type(error).__name__)
         if error is None:
             log.debug("bitrix %s -> %s ok %.0f ms attempt=%d member_id=%s",
                       method, status, elapsed_ms, attempt, member_id)
         else:
-            outcome = error.code or type(error).__name__
             log.warning("bitrix %s -> %s %s %.0f ms attempt=%d member_id=%s",
                         method, status or "-", outcome, elapsed_ms, attempt, member_id)
+        if self._observer is not None:
+            self._observer(method, outcome, elapsed_ms / 1000, self._waited)
 
 
 def _answer(response: requests.Response, method: str) -> dict:

@@ -11,6 +11,7 @@ from bitrix_client import (
     limiter_for,
 )
 from errors import Unavailable
+from observability import metrics
 from settings import Settings
 from storage import portals
 
@@ -36,7 +37,7 @@ def client_for(member_id: str, settings: Settings, oauth: OAuthClient | None = N
     holder = TokenHolder(portals.load_tokens(member_id), oauth,
                          refresh=lambda stale: refresh_stored(member_id, stale, oauth))
     return BitrixClient(holder, limiter=limiter_for(member_id), allow_http=settings.bitrix_allow_http,
-                        timeout=(3.05, settings.bitrix_timeout_seconds))
+                        timeout=(3.05, settings.bitrix_timeout_seconds), observer=metrics.observe_bitrix_call)
 
 
 def refresh_stored(member_id: str, stale: TokenSet, oauth: OAuthClient) -> TokenSet:

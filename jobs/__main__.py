@@ -2,22 +2,23 @@
 
 Stops on SIGTERM or SIGINT after the job in hand is finished.
 """
-import logging
 import signal
 import threading
 
 from integration import runtime
 from jobs.worker import Worker
+from observability import logs
 from settings import Settings
 from storage import db
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    logs.configure(settings.log_format, settings.log_level)
     settings.check()
     runtime.configure(settings)
     db.init(settings.database_url, pool_size=4)
+    db.check_connection(settings.database_url)
     if settings.auto_migrate:
         db.migrate()
     stop = threading.Event()

@@ -12,6 +12,7 @@ from bitrix_client import BitrixError
 from integration.portal_client import PortalUnusable
 from jobs import schedule
 from jobs.kinds import HOLD, registry
+from observability import metrics
 from storage import jobs, portals
 from storage.db import database
 
@@ -69,8 +70,12 @@ class Worker:
         started = time.monotonic()
         with Heartbeat(job, self.settings.job_lease_seconds):
             outcome = self._outcome(job, kind)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        metrics.JOBS.labels(job.kind, outcome).inc()
         log.info("job %s kind=%s portal=%s attempt=%d outcome=%s duration_ms=%.0f", job.id, job.kind,
-                 job.member_id, job.attempts, outcome, (time.monotonic() - started) * 1000)
+                 job.member_id, job.attempts, outcome, elapsed_ms,
+                 extra={"fields": {"job": job.id, "kind": job.kind, "portal": job.member_id,
+                                   "attempt": job.attempts, "outcome": outcome, "duration_ms": round(elapsed_ms)}})
 
     def _outcome(self, job, kind) -> str:
         try:

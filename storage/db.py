@@ -73,3 +73,21 @@ def status():
     """Every migration with whether it has been applied."""
     with database.connection_context():
         return Runner(database.obj, str(MIGRATIONS)).status()
+
+
+def is_reachable() -> bool:
+    """Whether a trivial query succeeds now (readiness)."""
+    try:
+        with database.connection_context():
+            database.execute_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return False
+
+
+def check_connection(url: str) -> None:
+    """Refuse to start, in one line, when the database cannot be reached (no password shown)."""
+    if not is_reachable():
+        parts = urlsplit(url)
+        where = f"{parts.scheme}://{parts.hostname or ''}{':' + str(parts.port) if parts.port else ''}{parts.path}"
+        raise SystemExit(f"DATABASE_URL: cannot connect to {where}")

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from bitrix_client import BitrixError
 from integration.delivery.plan import Plan, build, origin
+from observability import metrics
 from storage import deliveries, rules
 from storage.columns import utcnow
 from storage.models import Field
@@ -176,13 +177,16 @@ def _settle(work: Work, settings) -> None:
     row, error = work.row, work.error
     if error is None and _complete(row, work.plan):
         deliveries.save(row, status=deliveries.DELIVERED, last_error=None, delivered_at=utcnow())
+        metrics.DELIVERIES.labels("delivered").inc()
         return
     reason = f"{type(error).__name__}: {error}"[:500] if error else "not every entity was created yet"
     if row.attempts >= settings.job_max_attempts or (error is not None and not error.retryable
                                                      and not error.request_may_have_run):
         deliveries.save(row, status=deliveries.FAILED, last_error=reason)
+        metrics.DELIVERIES.labels("failed").inc()
         log.warning("delivery %s failed for good: %s", row.id, reason)
         return
+    metrics.DELIVERIES.labels("retry").inc()
     delay = settings.job_retry_base_seconds * 2 ** max(row.attempts - 1, 0) * random.uniform(0.8, 1.2)
     deliveries.save(row, status=deliveries.QUEUED, last_error=reason,
                     next_attempt_at=utcnow() + timedelta(seconds=min(delay, 900)))

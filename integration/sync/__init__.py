@@ -5,6 +5,7 @@ import time
 from errors import Conflict
 from integration import portal_client
 from integration.sync import fetch
+from observability import metrics
 from storage import accounts, jobs, portals
 from storage.models import Field, Pipeline, PortalUser, Step
 from storage.reconcile import reconcile
@@ -44,6 +45,8 @@ def run(name: str, member_id: str, settings) -> None:
     rows = fetcher(client, settings)
     fetched = time.monotonic()
     counts = reconcile(model, member_id, rows, key)
+    for change in ("inserted", "updated", "deleted", "restored"):
+        metrics.SYNCED_ROWS.labels(name, change).inc(getattr(counts, change))
     log.info("sync %s portal=%s rows=%d inserted=%d updated=%d deleted=%d restored=%d "
              "fetch_ms=%.0f write_ms=%.0f", name, member_id, len(rows), counts.inserted, counts.updated,
              counts.deleted, counts.restored, (fetched - started) * 1000, (time.monotonic() - fetched) * 1000)

@@ -1,5 +1,7 @@
 """Delivering quiz results into the fake Bitrix24: what appears there, once, whatever goes wrong."""
 
+import logging
+
 import pytest
 
 from integration import sync
@@ -224,3 +226,21 @@ def test_the_log_is_per_account(portal, worker, client, connected):
     assert client.get("/bitrix/results/mine", headers=auth("account-2")).status_code == 404
     log = client.get("/bitrix/results?status=queued&quizID=7", headers=auth()).json()
     assert [item["resultID"] for item in log["items"]] == ["mine"]
+
+
+def test_logs_hold_no_tokens_secrets_or_personal_data(portal, worker, client, caplog, fake_bitrix):
+    from storage.models import Portal
+    setup_rule(client, deal_rule(portal))
+    fake_bitrix.clock.advance(3700)  # a refresh happens on the way, too
+    with caplog.at_level(logging.DEBUG):
+        client.post("/bitrix/results", json=result(contact={"name": "Анна", "phone": PHONE,
+                                                            "email": "anna.secret@example.com"}), headers=auth())
+        worker.drain()
+    with db.database.connection_context():
+        stored = Portal.get(Portal.member_id == portal.member_id)
+    ours = [r for r in caplog.records if not r.name.startswith(("fake_bitrix", "httpx", "urllib3"))]
+    text = "\n".join(f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in ours)
+    assert "delivery" in text or "job" in text  # the lines were captured at all
+    for secret in (stored.access_token, stored.refresh_token, fake_bitrix.client_secret, "9161234567",
+                   "anna.secret@example.com", "Анна"):
+        assert secret not in text
