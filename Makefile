@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve worker demo test test-postgres lint migrate fake-bitrix clean
+.PHONY: install run serve worker demo bench-api test test-postgres lint migrate fake-bitrix clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -49,6 +49,10 @@ demo: install
 
 fake-bitrix: install
 	$(PY) -m fake_bitrix
+
+# Benchmarks (on demand; see benchmarks/README.md). Loopback only.
+bench-api: install
+	bash benchmarks/api_overhead/run.sh
 
 clean:
 	rm -rf $(VENV) var/*.db* .pytest_cache

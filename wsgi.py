@@ -4,6 +4,7 @@ Despite its name (kept for deployment conventions), `app` is an ASGI application
 with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
 """
 import contextlib
+import inspect
 from pathlib import Path
 
 import yaml
@@ -28,7 +29,10 @@ class ConnectionResolver(Resolver):
     """Resolves operationIds to handlers, each run inside its own database connection."""
 
     def resolve_function_from_operation_id(self, operation_id):
-        return db.with_connection(super().resolve_function_from_operation_id(operation_id))
+        handler = super().resolve_function_from_operation_id(operation_id)
+        # Connexion's AsyncApp rebuilds its decorators, and so inspects the handler, on every request.
+        handler.__signature__ = inspect.signature(handler)
+        return db.with_connection(handler)
 
 
 def embedded_worker(settings: Settings):

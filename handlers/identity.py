@@ -1,4 +1,6 @@
 """Who is calling: the platform account id from a verified JWT."""
+import inspect
+
 import jwt
 from connexion.exceptions import OAuthProblem
 from connexion.security import BearerSecurityHandler
@@ -26,6 +28,8 @@ class TokenVerifier:
         self.claim = settings.jwt_account_claim
         self.issuer = settings.jwt_issuer or None
         self.audience = settings.jwt_audience or None
+        # Connexion inspects the check's signature on every request; a stored one is read, not rebuilt.
+        self.__signature__ = inspect.signature(self.__call__)
 
     def __call__(self, token: str) -> dict:
         try:
