@@ -19,6 +19,7 @@ from storage.db import database
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 15 * 60
 DUTIES_EVERY = 30.0
+REAP_EVERY = 5.0  # a dead worker's job is taken over soon after its lease ends
 
 
 class Worker:
@@ -26,17 +27,23 @@ class Worker:
         self.settings = settings
         self.kinds = kinds or registry()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
+        self._interrupted = None  # a job the database went away under, to queue again when it is back
 
     def run(self, stop: threading.Event) -> None:
         """Work until `stop` is set; the job in hand is finished first."""
         log.info("worker %s started", self.name)
-        next_duties = 0.0
+        next_duties = next_reap = 0.0
         while not stop.is_set():
             try:
+                self._requeue_interrupted()
                 if time.monotonic() >= next_duties:
                     with database.connection_context():
                         schedule.run_duties(self.settings)
-                    next_duties = time.monotonic() + DUTIES_EVERY
+                    next_duties = next_reap = time.monotonic() + DUTIES_EVERY
+                elif time.monotonic() >= next_reap:
+                    with database.connection_context():
+                        jobs.reap_expired(self.settings.job_max_attempts)
+                    next_reap = time.monotonic() + REAP_EVERY
                 ran = self.run_once()
             except (OperationalError, InterfaceError) as error:
                 log.error("worker %s: database unavailable (%s), waiting", self.name, type(error).__name__)
@@ -55,6 +62,14 @@ class Worker:
             self._execute(job)
             return True
 
+    def _requeue_interrupted(self) -> None:
+        """The database is back: queue at once the job it went away under (no lease wait)."""
+        if self._interrupted is not None:
+            with database.connection_context():
+                jobs.retry_later(self._interrupted, "database unavailable during the job", 0,
+                                 self.settings.job_max_attempts)
+            self._interrupted = None
+
     def drain(self, deadline_seconds: float = 30.0) -> int:
         """Run due jobs until none is left (tests, tools); returns how many ran."""
         ran, until = 0, time.monotonic() + deadline_seconds
@@ -68,8 +83,12 @@ class Worker:
             jobs.fail(job, f"unknown job kind {job.kind!r}")
             return
         started = time.monotonic()
-        with Heartbeat(job, self.settings.job_lease_seconds):
-            outcome = self._outcome(job, kind)
+        try:
+            with Heartbeat(job, self.settings.job_lease_seconds):
+                outcome = self._outcome(job, kind)
+        except (OperationalError, InterfaceError):
+            self._interrupted = job
+            raise
         elapsed_ms = (time.monotonic() - started) * 1000
         metrics.JOBS.labels(job.kind, outcome).inc()
         log.info("job %s kind=%s portal=%s attempt=%d outcome=%s duration_ms=%.0f", job.id, job.kind,

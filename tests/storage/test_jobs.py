@@ -1,4 +1,5 @@
 """The job queue's rules, on the real database: coalescing, one job per portal, run once."""
+import dataclasses
 import threading
 import time
 
@@ -89,3 +90,28 @@ def test_workers_share_the_queue_without_running_anything_twice(database_url, se
     assert overlaps == []
     with db.database.connection_context():
         assert Job.select().where(Job.state == "done").count() == 30
+
+
+def test_a_job_the_database_went_away_under_is_queued_again_at_once(database_url, settings):
+    from peewee import OperationalError
+    calls = []
+
+    def flaky(job, _settings):
+        calls.append(job.id)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    with db.database.connection_context():
+        jobs.enqueue("p1", "probe")
+    worker = Worker(dataclasses.replace(settings, worker_poll_seconds=0.05), kinds={"probe": Kind(flaky)})
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop,))
+    thread.start()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(calls) < 2:
+        time.sleep(0.05)
+    stop.set()
+    thread.join()
+    with db.database.connection_context():
+        job = Job.get()
+    assert len(calls) == 2 and job.state == "done"
