@@ -31,6 +31,7 @@ class Work:
     plan: Plan
     lookup: bool
     error: BitrixError | None = None
+    leader: "Work | None" = None  # an earlier result of the chunk creating this result's contact
 
 
 def deliver_pending(client, member_id: str, settings) -> int:
@@ -44,6 +45,7 @@ def deliver_pending(client, member_id: str, settings) -> int:
         works = [work for work in (_prepare(index, row, member_id, fields) for index, row in enumerate(due))
                  if work is not None]
         _read(client, works)
+        _same_people(works)
         _write(client, works)
         for work in works:
             _settle(work, settings)
@@ -100,19 +102,37 @@ def _read(client, works: list[Work]) -> None:
                 _learn(work, "contact", min(match["CONTACT"]))
 
 
+def _same_people(works: list[Work]) -> None:
+    """Point each result at an earlier one of the chunk creating the same new contact (phone or e-mail)."""
+    first = {}
+    for work in works:
+        if work.plan.contact is None or work.row.contact_id is not None or work.error is not None:
+            continue
+        keys = [key for key in (("PHONE", work.plan.phone), ("EMAIL", work.plan.email)) if key[1]]
+        work.leader = next((first[key] for key in keys if key in first), None)
+        if work.leader is None:
+            first.update(dict.fromkeys(keys, work))
+
+
 def _write(client, works: list[Work]) -> None:
     groups = {}
     for work in works:
         if work.error is None:
             commands = _writes(work)
+            # The same person's results go in one group: their deals point at the contact by `$result`.
+            if work.leader is not None and len(groups[work.leader.key]) + len(commands) > MAX_COMMANDS:
+                work.leader = None
+                commands = _writes(work)
             if commands:
-                groups[work.key] = commands
+                groups.setdefault((work.leader or work).key, {}).update(commands)
     results = _run(client, works, groups, write=True)
     for work in works:
         for command, value in results.get(work.key, {}).items():
             entity = {"l": "lead", "d": "deal", "c": "contact", "m": "company"}.get(command.split("_")[0])
             if entity and value:
                 _learn(work, entity, value)
+        if work.leader is not None and work.leader.row.contact_id is not None:
+            _learn(work, "contact", work.leader.row.contact_id)
 
 
 def _writes(work: Work) -> dict:
@@ -120,7 +140,9 @@ def _writes(work: Work) -> dict:
     if plan.lead is not None:
         return {f"l_{key}": ("crm.lead.add", {"fields": plan.lead})} if row.lead_id is None else {}
     commands, links = {}, {}
-    if plan.contact is not None and row.contact_id is None:
+    if work.leader is not None:
+        links["CONTACT_IDS"] = [f"$result[c_{work.leader.key}]"]
+    elif plan.contact is not None and row.contact_id is None:
         commands[f"c_{key}"] = ("crm.contact.add", {"fields": plan.contact})
         links["CONTACT_IDS"] = [f"$result[c_{key}]"]
     elif row.contact_id is not None:
@@ -132,7 +154,7 @@ def _writes(work: Work) -> dict:
         links["COMPANY_ID"] = row.company_id
     if row.deal_id is None:
         commands[f"d_{key}"] = ("crm.deal.add", {"fields": {**plan.deal, **links}})
-    elif commands:
+    elif commands or work.leader is not None:
         # The deal exists but a contact or company it should point at is only being created now.
         commands[f"u_{key}"] = ("crm.deal.update", {"id": row.deal_id, "fields": links})
     return commands
@@ -145,9 +167,9 @@ def _run(client, works: list[Work], groups: dict, write: bool) -> dict:
     pending = list(groups.items())
     while pending or batch:
         if pending and len(batch) + len(pending[0][1]) <= MAX_COMMANDS:
-            key, commands = pending.pop(0)
+            _, commands = pending.pop(0)
             batch.update(commands)
-            members.append(key)
+            members += [int(command.rsplit("_", 1)[1]) for command in commands]
             continue
         try:
             answer = client.batch(batch, write=write)

@@ -244,3 +244,16 @@ def test_logs_hold_no_tokens_secrets_or_personal_data(portal, worker, client, ca
     for secret in (stored.access_token, stored.refresh_token, fake_bitrix.client_secret, "9161234567",
                    "anna.secret@example.com", "Анна"):
         assert secret not in text
+
+
+def test_one_new_person_twice_in_the_queue_makes_one_contact(portal, worker, client):
+    setup_rule(client, deal_rule(portal))
+    for n in range(2):
+        client.post("/bitrix/results", json=result(f"r-{n}"), headers=auth())
+    worker.drain()
+    records = [client.get(f"/bitrix/results/r-{n}", headers=auth()).json() for n in range(2)]
+    assert [len(portal.data.entities[kind]) for kind in ("deal", "contact")] == [2, 1]
+    contact = records[0]["contactID"]
+    for record in records:
+        assert record["status"] == "delivered" and record["contactID"] == contact, record
+        assert str(contact) in portal.data.entities["deal"][record["dealID"]]["CONTACT_IDS"]
