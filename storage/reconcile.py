@@ -49,8 +49,7 @@ def reconcile(model, member_id: str, rows: list[dict], key: tuple[str, ...]) -> 
             counts.restored += old["deleted"]
             counts.updated += not old["deleted"]
             model.update(**changes, deleted=False, updated_at=now).where(model.id == old["id"]).execute()
-        for start in range(0, len(inserts), CHUNK):
-            model.insert_many(inserts[start:start + CHUNK]).execute()
+        _insert(model, inserts)
         counts.inserted = len(inserts)
         gone = [old["id"] for row_key, old in existing.items() if row_key not in fresh and not old["deleted"]]
         for start in range(0, len(gone), CHUNK):
@@ -58,3 +57,25 @@ def reconcile(model, member_id: str, rows: list[dict], key: tuple[str, ...]) -> 
             model.update(deleted=True, updated_at=now).where(model.id.in_(chunk)).execute()
         counts.deleted = len(gone)
     return counts
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert rows CHUNK to a statement, with the SQL written once per chunk size.
+
+    Peewee's insert_many builds its SQL value by value (about 80% of the time at 50,000 rows);
+    values still go through each field's db_value and missing ones take the model's default,
+    as with peewee.
+    """
+    fields = [field for field in model._meta.sorted_fields if not field.primary_key]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    one_row = "(" + ", ".join([database.param] * len(fields)) + ")"
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start:start + CHUNK]
+        params = [field.db_value(row[field.name] if field.name in row else _default(field))
+                  for row in chunk for field in fields]
+        database.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
+                             + ", ".join([one_row] * len(chunk)), params)
+
+
+def _default(field):
+    return field.default() if callable(field.default) else field.default
