@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve worker demo bench-api test test-postgres lint migrate fake-bitrix clean
+.PHONY: install run serve worker demo bench-api bench-client bench-sync bench-delivery bench-load test test-postgres lint migrate fake-bitrix clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -53,6 +53,19 @@ fake-bitrix: install
 # Benchmarks (on demand; see benchmarks/README.md). Loopback only.
 bench-api: install
 	bash benchmarks/api_overhead/run.sh
+
+bench-client: install
+	bash benchmarks/client_fetch/run.sh
+
+bench-sync: install
+	$(PY) benchmarks/sync/run.py
+
+bench-delivery: install
+	$(PY) benchmarks/delivery/run.py
+
+# Restarts PostgreSQL during its drills: run it only when nothing else uses the server.
+bench-load: install
+	bash benchmarks/load/run.sh
 
 clean:
 	rm -rf $(VENV) var/*.db* .pytest_cache
