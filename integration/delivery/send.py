@@ -115,6 +115,19 @@ def _same_people(works: list[Work]) -> None:
 
 
 def _write(client, works: list[Work]) -> None:
+    groups = _write_groups(works)
+    first = _only(groups, "cm")
+    if _batches(first) + _batches(_only(groups, "dul")) < _batches(groups):
+        # Results that each create a contact, a company and a deal pack badly as unsplittable
+        # groups of three: create the contacts and companies first, then the deals with their ids.
+        _learn_all(works, _run(client, works, first, write=True))
+        for work in works:
+            work.leader = None
+        groups = _write_groups(works)
+    _learn_all(works, _run(client, works, groups, write=True))
+
+
+def _write_groups(works: list[Work]) -> dict:
     groups = {}
     for work in works:
         if work.error is None:
@@ -125,7 +138,27 @@ def _write(client, works: list[Work]) -> None:
                 commands = _writes(work)
             if commands:
                 groups.setdefault((work.leader or work).key, {}).update(commands)
-    results = _run(client, works, groups, write=True)
+    return groups
+
+
+def _only(groups: dict, prefixes: str) -> dict:
+    """The groups' commands whose key starts with one of `prefixes` (c contact, m company, d deal...)."""
+    kept = {key: {name: command for name, command in commands.items() if name[0] in prefixes}
+            for key, commands in groups.items()}
+    return {key: commands for key, commands in kept.items() if commands}
+
+
+def _batches(groups: dict) -> int:
+    """How many batches `_run` sends for these groups."""
+    count, size = 0, MAX_COMMANDS
+    for commands in groups.values():
+        if size + len(commands) > MAX_COMMANDS:
+            count, size = count + 1, 0
+        size += len(commands)
+    return count
+
+
+def _learn_all(works: list[Work], results: dict) -> None:
     for work in works:
         for command, value in results.get(work.key, {}).items():
             entity = {"l": "lead", "d": "deal", "c": "contact", "m": "company"}.get(command.split("_")[0])

@@ -257,3 +257,21 @@ def test_one_new_person_twice_in_the_queue_makes_one_contact(portal, worker, cli
     for record in records:
         assert record["status"] == "delivered" and record["contactID"] == contact, record
         assert str(contact) in portal.data.entities["deal"][record["dealID"]]["CONTACT_IDS"]
+
+
+def test_queued_deals_with_companies_pack_into_few_requests(portal, worker, client):
+    setup_rule(client, deal_rule(portal, company=True))
+    for n in range(50):
+        person = {"name": f"Клиент {n}", "phone": f"+7 900 000-{n:02d}-00", "email": f"c{n}@example.com",
+                  "company": f"ООО {n}"}
+        client.post("/bitrix/results", json=result(f"q-{n}", contact=person, answers={"3": "https://x.example"}),
+                    headers=auth())
+    portal.reset_stats()
+    worker.drain()
+    # two batches of look-ups (100), two of contacts and companies (100), one of deals (50)
+    assert portal.stats["requests"] == 5
+    assert [len(portal.data.entities[kind]) for kind in ("deal", "contact", "company")] == [50, 50, 50]
+    for deal in portal.data.entities["deal"].values():
+        contact = portal.data.entities["contact"][int(str(deal["CONTACT_IDS"]).strip("[]'\" "))]
+        company = portal.data.entities["company"][int(deal["COMPANY_ID"])]
+        assert contact["ORIGIN_ID"] == company["ORIGIN_ID"] == deal["ORIGIN_ID"]
