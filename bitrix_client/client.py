@@ -53,7 +53,6 @@ class BitrixClient:
         self._rng = rng
         # observer(method, outcome, seconds, limiter_wait_seconds) after every HTTP request (metrics)
         self._observer = observer
-        self._waited = 0.0
 
     def __repr__(self):
         return f"BitrixClient(member_id={self.token_holder.tokens.member_id!r})"
@@ -122,23 +121,23 @@ class BitrixClient:
             raise InsecureEndpoint("", "refusing to send a token to a non-https endpoint", None, method)
         url = f"{endpoint.rstrip('/')}/{method}"
         body = {**(params or {}), "auth": tokens.access_token}
-        self._waited = self.limiter.acquire()
+        waited = self.limiter.acquire()
         sent = self._clock()
         try:
             response = self.session.post(url, json=body, timeout=self.timeout, allow_redirects=False)
         except requests.RequestException as exc:
             error = transport_error(exc, method)
-            self._log(method, attempt, sent, None, error)
+            self._log(method, attempt, sent, None, error, waited)
             raise error from None
         try:
             answer = _answer(response, method)
         except BitrixError as error:
-            self._log(method, attempt, sent, response.status_code, error)
+            self._log(method, attempt, sent, response.status_code, error, waited)
             raise
-        self._log(method, attempt, sent, response.status_code, None)
+        self._log(method, attempt, sent, response.status_code, None, waited)
         return answer
 
-    def _log(self, method, attempt, sent, status, error) -> None:
+    def _log(self, method, attempt, sent, status, error, waited) -> None:
         # Method, timing and codes only: URLs, bodies and descriptions may carry tokens or personal data.
         elapsed_ms = (self._clock() - sent) * 1000
         member_id = self.token_holder.tokens.member_id
@@ -150,7 +149,7 @@ class BitrixClient:
             log.warning("bitrix %s -> %s %s %.0f ms attempt=%d member_id=%s",
                         method, status or "-", outcome, elapsed_ms, attempt, member_id)
         if self._observer is not None:
-            self._observer(method, outcome, elapsed_ms / 1000, self._waited)
+            self._observer(method, outcome, elapsed_ms / 1000, waited)
 
 
 def _answer(response: requests.Response, method: str) -> dict:

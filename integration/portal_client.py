@@ -31,10 +31,11 @@ class PortalUnusable(Unavailable):
 
 def client_for(member_id: str, settings: Settings, oauth: OAuthClient | None = None) -> BitrixClient:
     """A client acting with the portal's stored tokens; PortalUnusable when it has none."""
-    if not portals.is_usable(member_id):
+    tokens = portals.usable_tokens(member_id)
+    if tokens is None:
         raise PortalUnusable("the Bitrix24 portal is not connected or its tokens stopped working")
     oauth = oauth or oauth_client(settings)
-    holder = TokenHolder(portals.load_tokens(member_id), oauth,
+    holder = TokenHolder(tokens, oauth,
                          refresh=lambda stale: refresh_stored(member_id, stale, oauth))
     return BitrixClient(holder, limiter=limiter_for(member_id), allow_http=settings.bitrix_allow_http,
                         timeout=(3.05, settings.bitrix_timeout_seconds), observer=metrics.observe_bitrix_call)

@@ -68,10 +68,15 @@ def mark_stale(member_id: str, reason: str) -> None:
     Portal.update(stale=True, stale_reason=reason[:500]).where(Portal.member_id == member_id).execute()
 
 
+def usable_tokens(member_id: str) -> TokenSet | None:
+    """The portal's stored pair, unless it is stale or has none."""
+    row = Portal.get_or_none(Portal.member_id == member_id)
+    return _token_set(row) if row and not row.stale else None
+
+
 def is_usable(member_id: str) -> bool:
     """Whether the portal has tokens and is not stale."""
-    row = Portal.get_or_none(Portal.member_id == member_id)
-    return bool(row and not row.stale and row.access_token)
+    return usable_tokens(member_id) is not None
 
 
 def bind(account: Account, member_id: str, portal_url: str, subdomain: str) -> None:

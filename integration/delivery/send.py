@@ -42,8 +42,9 @@ def deliver_pending(client, member_id: str, settings) -> int:
         due = deliveries.due(member_id, CHUNK)
         if not due:
             return handled
-        works = [work for work in (_prepare(index, row, member_id, fields) for index, row in enumerate(due))
-                 if work is not None]
+        live_rules = {quiz: rules.live(member_id, quiz) for quiz in {row.quiz_id for row in due}}
+        works = [work for work in (_prepare(index, row, live_rules[row.quiz_id], fields)
+                                   for index, row in enumerate(due)) if work is not None]
         _read(client, works)
         _same_people(works)
         _write(client, works)
@@ -61,8 +62,7 @@ def field_index(member_id: str) -> dict:
     return index
 
 
-def _prepare(key: int, row, member_id: str, fields: dict) -> Work | None:
-    rule = rules.live(member_id, row.quiz_id)
+def _prepare(key: int, row, rule, fields: dict) -> Work | None:
     if rule is None:
         deliveries.save(row, status=deliveries.FAILED, last_error="the quiz has no rule any more")
         return None
