@@ -6,15 +6,25 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run serve worker demo bench-api bench-client bench-sync bench-delivery bench-load test test-postgres lint migrate fake-bitrix clean
+.PHONY: install lock run serve worker demo bench-api bench-client bench-sync bench-delivery bench-load test test-postgres lint migrate fake-bitrix clean
 
-$(STAMP): setup.cfg pyproject.toml
+# Versions come from constraints.txt (the lock), so two installs a week apart are the same.
+$(STAMP): setup.cfg pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock: the newest versions setup.cfg allows, resolved in a throwaway venv.
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q -e '.[test]'
+	{ echo "# The lock: what \`make install\` installs. Refresh with \`make lock\` (then run the tests)."; \
+	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -iv '^bitrix-integration'; } > constraints.txt
+	rm -rf .lock-venv
 
 # The API on the embedded defaults: SQLite under var/, in-process worker, development secrets.
 # uvicorn's own access log is off: it prints query strings, and the OAuth callback's has a code.
@@ -27,7 +37,7 @@ serve: install
 
 # A dedicated job worker (run the API with RUN_WORKER=false when you run these).
 worker: install
-	$(PY) -m jobs
+	$(PY) -m worker
 
 # SQLite by default; PostgreSQL when TEST_DATABASE_URL names one.
 test: install
@@ -68,4 +78,4 @@ bench-load: install
 	bash benchmarks/load/run.sh
 
 clean:
-	rm -rf $(VENV) var/*.db* .pytest_cache
+	rm -rf $(VENV) .lock-venv var/*.db* .pytest_cache

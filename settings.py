@@ -22,6 +22,17 @@ def _list(value: str | None) -> tuple[str, ...]:
     return tuple(item.strip() for item in (value or "").split(",") if item.strip())
 
 
+def _number(env, name: str, default, kind=int):
+    """The variable as a number, or a one-line refusal naming it (never a traceback)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return kind(text)
+    except ValueError:
+        raise SystemExit(f"{name} must be a {'whole ' if kind is int else ''}number, not {text!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str = "development"
@@ -46,13 +57,16 @@ class Settings:
     worker_poll_seconds: float = 1.0
     job_lease_seconds: float = 120.0
     job_retry_base_seconds: float = 5.0
+    job_retry_max_seconds: float = 900.0
     job_max_attempts: int = 8
+    delivery_max_attempts: int = 8
     resync_interval_seconds: int = 6 * 3600
     token_refresh_after_days: int = 30
     field_labels_language: str = "ru"
     bitrix_timeout_seconds: float = 30.0
     log_format: str = "text"
     log_level: str = "INFO"
+    prometheus_multiproc_dir: str = ""
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -62,7 +76,7 @@ class Settings:
         return cls(
             app_env=app_env,
             host=env.get("HOST", "127.0.0.1"),
-            port=int(env.get("PORT", "8080")),
+            port=_number(env, "PORT", 8080),
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             jwt_secret=env.get("JWT_SECRET") or DEV_JWT_SECRET,
             jwt_public_key=env.get("JWT_PUBLIC_KEY", ""),
@@ -79,17 +93,21 @@ class Settings:
             run_worker=_flag(env.get("RUN_WORKER"), True),
             # Production schemas change only through `make migrate`, never as a side effect of start-up.
             auto_migrate=_flag(env.get("AUTO_MIGRATE"), app_env != "production"),
-            db_pool_size=int(env.get("DB_POOL_SIZE", "20")),
-            worker_poll_seconds=float(env.get("WORKER_POLL_SECONDS", "1")),
-            job_lease_seconds=float(env.get("JOB_LEASE_SECONDS", "120")),
-            job_retry_base_seconds=float(env.get("JOB_RETRY_BASE_SECONDS", "5")),
-            job_max_attempts=int(env.get("JOB_MAX_ATTEMPTS", "8")),
-            resync_interval_seconds=int(env.get("RESYNC_INTERVAL_SECONDS", str(6 * 3600))),
-            token_refresh_after_days=int(env.get("TOKEN_REFRESH_AFTER_DAYS", "30")),
+            db_pool_size=_number(env, "DB_POOL_SIZE", 20),
+            worker_poll_seconds=_number(env, "WORKER_POLL_SECONDS", 1.0, float),
+            job_lease_seconds=_number(env, "JOB_LEASE_SECONDS", 120.0, float),
+            job_retry_base_seconds=_number(env, "JOB_RETRY_BASE_SECONDS", 5.0, float),
+            job_retry_max_seconds=_number(env, "JOB_RETRY_MAX_SECONDS", 900.0, float),
+            job_max_attempts=_number(env, "JOB_MAX_ATTEMPTS", 8),
+            delivery_max_attempts=_number(env, "DELIVERY_MAX_ATTEMPTS", 8),
+            resync_interval_seconds=_number(env, "RESYNC_INTERVAL_SECONDS", 6 * 3600),
+            token_refresh_after_days=_number(env, "TOKEN_REFRESH_AFTER_DAYS", 30),
             field_labels_language=env.get("BITRIX_FIELD_LANG") or "ru",
-            bitrix_timeout_seconds=float(env.get("BITRIX_TIMEOUT_SECONDS", "30")),
+            bitrix_timeout_seconds=_number(env, "BITRIX_TIMEOUT_SECONDS", 30.0, float),
             log_format=(env.get("LOG_FORMAT") or "text").lower(),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            # prometheus_client reads the variable itself; we read it to serve all processes' metrics.
+            prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
         )
 
     @property

@@ -4,50 +4,39 @@ Despite its name (kept for deployment conventions), `app` is an ASGI application
 with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
 """
 import contextlib
-import inspect
 from pathlib import Path
 
 import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import Resolver
 
-from handlers import problems
-from handlers.identity import TokenVerifier, security_map
-from handlers.request_log import RequestLog
-from integration import runtime
-from jobs.worker import start_in_background
-from observability import logs, metrics
+from observability import logs
+from service.context import Context
 from settings import Settings
 from storage import db
+from web import error_bodies
+from web.access_log import RequestLog
+from web.identity import TokenVerifier, security_map
+from web.routing import HandlerResolver
+from worker.runner import start_in_background
 
 SPEC_FILE = Path(__file__).resolve().parent / "spec" / "openapi.yaml"
 
 
-class ConnectionResolver(Resolver):
-    """Resolves operationIds to handlers, each run inside its own database connection."""
-
-    def resolve_function_from_operation_id(self, operation_id):
-        handler = super().resolve_function_from_operation_id(operation_id)
-        # Connexion's AsyncApp rebuilds its decorators, and so inspects the handler, on every request.
-        handler.__signature__ = inspect.signature(handler)
-        return db.with_connection(handler)
-
-
-def embedded_worker(settings: Settings):
+def embedded_worker(ctx: Context):
     """Lifespan running the job worker inside this process when RUN_WORKER is on."""
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        if not settings.run_worker:
+        if not ctx.settings.run_worker:
             yield
             return
-        thread, stop = start_in_background(settings)
+        thread, stop = start_in_background(ctx)
         try:
             yield
         finally:
             stop.set()
-            thread.join(timeout=settings.job_lease_seconds)
+            thread.join(timeout=ctx.settings.job_lease_seconds)
     return lifespan
 
 
@@ -61,31 +50,29 @@ def load_spec(settings: Settings) -> dict:
     return spec
 
 
-def create_app(settings: Settings | None = None) -> AsyncApp:
-    """A Connexion app serving spec/openapi.yaml with the given (or environment) settings."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, ctx: Context | None = None) -> AsyncApp:
+    """A Connexion app serving spec/openapi.yaml in `ctx` (or one built from the settings or environment)."""
+    settings = ctx.settings if ctx else settings or Settings.from_env()
     logs.configure(settings.log_format, settings.log_level)
     settings.check()
-    runtime.configure(settings)
-    db.init(settings.database_url, settings.db_pool_size)
+    ctx = ctx or Context.build(settings)
     db.check_connection(settings.database_url)
     if settings.auto_migrate:
         db.migrate()
-    metrics.install()
     spec = load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
-                   lifespan=embedded_worker(settings))
-    app.add_api(spec, resolver=ConnectionResolver(), strict_validation=True,
+                   lifespan=embedded_worker(ctx))
+    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True,
                 pythonic_params=True,
                 swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"))
     # Outside Connexion's exception middleware, so the logged status is the one sent.
-    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    problems.register(app, spec["paths"])
+    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
+    error_bodies.register(app, spec["paths"])
     return app
 
 
 def __getattr__(name):
-    # `app` is built on first access, so importing create_app (tests, tools) reads no environment.
+    # `app` is built on first access, so importing create_app (tools, tests) reads no environment.
     if name == "app":
         globals()["app"] = create_app()
         return globals()["app"]

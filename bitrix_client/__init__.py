@@ -25,7 +25,7 @@ from .errors import (
 from .limiter import LeakyBucket, limiter_for
 from .lists import fetch_all, iter_list
 from .oauth import OAuthClient, TokenSet
-from .retry import RetryPolicy
+from .retry import RetryPolicy, backoff
 from .scan import fetch_all_by_id
 from .tokens import TokenHolder
 
@@ -34,6 +34,6 @@ __all__ = [
     "InsufficientScope", "InvalidClient", "InvalidGrant", "InvalidToken", "LeakyBucket",
     "MethodNotFound", "NotFound", "OAuthClient", "OperationTimeLimit", "PortalGone", "PortalMoved",
     "PortalUnpaid", "RateLimited", "RetryPolicy", "ServerError", "TokenHolder", "TokenSet",
-    "TransportError", "error_for", "fetch_all", "fetch_all_by_id", "iter_list", "limiter_for",
+    "TransportError", "backoff", "error_for", "fetch_all", "fetch_all_by_id", "iter_list", "limiter_for",
     "php_query",
 ]

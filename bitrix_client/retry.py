@@ -21,9 +21,8 @@ class RetryPolicy:
     max_delay: float = 10.0
 
     def backoff(self, failures: int, rng=random.random) -> float:
-        """Exponential delay with jitter (half to full) before repeat number `failures`."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1))
-        return ceiling * (0.5 + rng() / 2)
+        """The delay before repeat number `failures` of a request."""
+        return backoff(failures, self.base_delay, self.max_delay, rng)
 
     def delay_for(self, error: BitrixError, failures: int, now: float, rng=random.random) -> float:
         """The wait before repeating after `error`; honours a method's operating_reset_at loosely."""
@@ -41,3 +40,13 @@ class RetryPolicy:
         if not error.retryable or failures >= self.read_attempts:
             return False
         return not (write and error.request_may_have_run)
+
+
+def backoff(attempt: int, base: float, cap: float, rng=random.random) -> float:
+    """Exponential delay with jitter (half to full) before repeat number `attempt` (from 1).
+
+    The one backoff of the project: the client's repeats of a request, the service's retries of
+    a delivery and of a background job all wait by it, each layer with its own base and cap.
+    """
+    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
+    return ceiling * (0.5 + rng() / 2)

@@ -1,4 +1,4 @@
-from integration import connection, runtime
+from service import connection
 from storage import accounts
 
 
@@ -10,8 +10,8 @@ def get_account(user):
     return accounts.describe(user)
 
 
-def connect_account(user, body):
-    return connection.start(user, body["client_bitrix_url"], runtime.settings())
+def connect_account(ctx, user, body):
+    return connection.start(ctx, user, body["client_bitrix_url"])
 
 
 def delete_account(user):

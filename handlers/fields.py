@@ -1,4 +1,4 @@
-from integration import sync
+from service import sync
 from storage import accounts, fields
 
 
@@ -6,5 +6,5 @@ def list_fields(user, page, size):
     return fields.page(accounts.connected_member_id(user), page, size)
 
 
-def sync_fields(user):
-    return sync.request(user, "fields")
+def sync_fields(ctx, user):
+    return sync.request(ctx, user, "fields")

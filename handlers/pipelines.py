@@ -1,4 +1,4 @@
-from integration import sync
+from service import sync
 from storage import accounts, pipelines
 
 
@@ -6,5 +6,5 @@ def list_pipelines(user, page, size):
     return pipelines.page(accounts.connected_member_id(user), page, size)
 
 
-def sync_pipelines(user):
-    return sync.request(user, "pipelines")
+def sync_pipelines(ctx, user):
+    return sync.request(ctx, user, "pipelines")

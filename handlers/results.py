@@ -1,8 +1,8 @@
-from integration import delivery
+from service import delivery
 
 
-def submit_result(user, body):
-    return delivery.submit(user, body)
+def submit_result(ctx, user, body):
+    return delivery.submit(ctx, user, body)
 
 
 def get_result(user, result_id):
@@ -10,7 +10,7 @@ def get_result(user, result_id):
 
 
 def list_results(user, page, size, status=None, quiz_id=None):
-    return delivery.log(user, page, size, status, quiz_id)
+    return delivery.results_page(user, page, size, status, quiz_id)
 
 
 def retry_result(user, result_id):

@@ -1,4 +1,4 @@
-from integration import rules
+from service import rules
 
 
 def get_rule(user, quiz_id):

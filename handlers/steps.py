@@ -1,4 +1,4 @@
-from integration import sync
+from service import sync
 from storage import accounts, steps
 
 
@@ -6,5 +6,5 @@ def list_steps(user, page, size):
     return steps.page(accounts.connected_member_id(user), page, size)
 
 
-def sync_steps(user):
-    return sync.request(user, "steps")
+def sync_steps(ctx, user):
+    return sync.request(ctx, user, "steps")

@@ -1,4 +1,4 @@
-from integration import sync
+from service import sync
 from storage import accounts, users
 
 
@@ -6,5 +6,5 @@ def list_users(user, page, size):
     return users.page(accounts.connected_member_id(user), page, size)
 
 
-def sync_users(user):
-    return sync.request(user, "users")
+def sync_users(ctx, user):
+    return sync.request(ctx, user, "users")

@@ -12,7 +12,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     settings = Settings.from_env()
-    db.init(settings.database_url, pool_size=2)
+    db.bind(settings.database_url, pool_size=2)
     if args.command == "migrate":
         applied = db.migrate()
         print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")

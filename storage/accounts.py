@@ -1,7 +1,12 @@
 """Platform accounts' connections to portals."""
+from peewee import IntegrityError
+
 from errors import NotFound
+from storage.columns import utcnow
+from storage.db import transaction
 from storage.listing import rfc3339
 from storage.models import Account, OAuthState, Portal
+from storage.records import Connection, from_row
 
 NOT_CONNECTED = "no connected Bitrix24 portal for this account"
 
@@ -22,11 +27,42 @@ def as_dict(account: Account, portal: Portal | None) -> dict:
     return item
 
 
-def live(account_id: str) -> Account | None:
-    """The account's current (not deleted) connection, pending or bound."""
+def _live_row(account_id: str) -> Account | None:
     return (Account.select()
             .where(Account.account_id == account_id, Account.deleted == False)  # noqa: E712
             .order_by(Account.id.desc()).first())
+
+
+def live(account_id: str) -> Connection | None:
+    """The account's current (not deleted) connection, pending or bound."""
+    row = _live_row(account_id)
+    return from_row(Connection, row) if row else None
+
+
+def open_connection(account_id: str, portal_url: str) -> Connection:
+    """The account's live connection, created for `portal_url` when it has none.
+
+    A connection still waiting for its callback takes the newer address; a bound one keeps its
+    portal until a callback binds another.
+    """
+    row = _live_row(account_id)
+    if row is None:
+        try:
+            with transaction():
+                row = Account.create(account_id=account_id, portal_url=portal_url)
+        except IntegrityError:
+            # A concurrent request created it first (one live connection per account).
+            row = _live_row(account_id)
+    elif row.member_id is None:
+        Account.update(portal_url=portal_url).where(Account.id == row.id).execute()
+        row.portal_url = portal_url
+    return from_row(Connection, row)
+
+
+def bind(connection_id: int, member_id: str, portal_url: str, subdomain: str) -> None:
+    """Bind a connection to a portal (replacing any portal it had)."""
+    (Account.update(member_id=member_id, portal_url=portal_url, subdomain=subdomain, connected_at=utcnow())
+     .where(Account.id == connection_id).execute())
 
 
 def _portal(account: Account) -> Portal | None:
@@ -37,7 +73,7 @@ def _portal(account: Account) -> Portal | None:
 
 def describe(account_id: str) -> dict:
     """The account's connection as the API shows it; NotFound when there is none."""
-    account = live(account_id)
+    account = _live_row(account_id)
     if account is None:
         raise NotFound("account not found")
     return as_dict(account, _portal(account))
@@ -45,7 +81,7 @@ def describe(account_id: str) -> dict:
 
 def connected_member_id(account_id: str) -> str:
     """The member_id of the account's bound portal; NotFound while there is none."""
-    account = live(account_id)
+    account = _live_row(account_id)
     if account is None or account.member_id is None:
         raise NotFound(NOT_CONNECTED)
     return account.member_id

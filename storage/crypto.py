@@ -1,16 +1,14 @@
-"""Encryption at rest for secrets kept in the database (OAuth tokens).
+"""Encryption at rest for secrets kept in the database (OAuth tokens), and key derivation.
 
-The key is derived from SECRET_KEY at start-up (`configure`); rows hold Fernet tokens, so a dump
-of the database alone discloses no portal's credentials.
+The application context builds one `TokenCipher` from SECRET_KEY and hands it to the storage
+functions that read or write tokens; rows hold Fernet tokens, so a dump of the database alone
+discloses no portal's credentials.
 """
 import base64
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from peewee import TextField
-
-_fernet: Fernet | None = None
 
 
 def derive_key(secret_key: str, purpose: str) -> bytes:
@@ -19,31 +17,20 @@ def derive_key(secret_key: str, purpose: str) -> bytes:
     return hkdf.derive(secret_key.encode())
 
 
-def configure(secret_key: str) -> None:
-    """Set the key that encrypted columns use."""
-    global _fernet
-    _fernet = Fernet(base64.urlsafe_b64encode(derive_key(secret_key, "token-encryption")))
+class TokenCipher:
+    """Encrypts and decrypts stored tokens with a key derived from SECRET_KEY."""
 
+    def __init__(self, secret_key: str):
+        self._fernet = Fernet(base64.urlsafe_b64encode(derive_key(secret_key, "token-encryption")))
 
-def _cipher() -> Fernet:
-    if _fernet is None:
-        raise RuntimeError("storage.crypto.configure(SECRET_KEY) was not called")
-    return _fernet
+    def encrypt(self, text: str | None) -> str | None:
+        return None if text is None else self._fernet.encrypt(text.encode()).decode()
 
-
-class EncryptedTextField(TextField):
-    """Text encrypted on write and decrypted on read."""
-
-    def db_value(self, value):
-        if value is None:
-            return None
-        return _cipher().encrypt(value.encode()).decode()
-
-    def python_value(self, value):
-        if value is None:
+    def decrypt(self, stored: str | None) -> str | None:
+        """The plain text, or None when it was written under another SECRET_KEY (unusable)."""
+        if stored is None:
             return None
         try:
-            return _cipher().decrypt(value.encode()).decode()
+            return self._fernet.decrypt(stored.encode()).decode()
         except InvalidToken:
-            # Written under another SECRET_KEY: unusable, and the portal must be connected again.
             return None

@@ -1,10 +1,16 @@
-"""The one database object: declared here, initialised from DATABASE_URL at start-up."""
+"""The one database of a process: declared here, bound from DATABASE_URL at start-up.
+
+Peewee binds models to a database at class level, so the binding is per process: `bind` points
+the models at the database once (the application context calls it), and everything else in the
+service reaches the database only through `storage`'s functions, `connection()` and
+`transaction()`.
+"""
 import functools
 import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from peewee import DatabaseProxy
+from peewee import DatabaseProxy, InterfaceError, OperationalError
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
@@ -14,6 +20,8 @@ database = DatabaseProxy()
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: it only has to be the same in every process that migrates this database.
 _MIGRATION_LOCK = 815_427_001
+#: what a vanished or unreachable database raises: callers answer 503 or wait, never lose work
+UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def open_database(url: str, pool_size: int = 20):
@@ -34,19 +42,37 @@ def open_database(url: str, pool_size: int = 20):
     raise SystemExit(f"DATABASE_URL must be sqlite:///path or postgresql://...; got scheme {scheme!r}")
 
 
-def init(url: str, pool_size: int = 20):
-    """Point the shared proxy at the database named by `url`."""
-    database.initialize(open_database(url, pool_size))
-    return database
+_bound_url: str | None = None
+
+
+def bind(url: str, pool_size: int = 20):
+    """Point the models at the database named by `url`; the same url again keeps the binding."""
+    global _bound_url
+    if url != _bound_url or database.obj is None:
+        database.initialize(open_database(url, pool_size))
+        _bound_url = url
+    return database.obj
 
 
 def is_postgres() -> bool:
     return database.obj is not None and "postgres" in type(database.obj).__name__.lower()
 
 
+def connection():
+    """A context in which this thread holds a connection (returned to the pool afterwards)."""
+    return database.connection_context()
+
+
+def transaction(immediate: bool = False):
+    """A transaction (a savepoint when nested); `immediate` takes SQLite's writer lock at once."""
+    if immediate and not is_postgres():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
 def migrate() -> list[str]:
     """Apply pending schema migrations; returns the names applied."""
-    with database.connection_context():
+    with connection():
         if is_postgres():
             # Several processes may start at once; only one of them migrates.
             database.execute_sql("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
@@ -64,21 +90,21 @@ def with_connection(fn):
     """Run `fn` inside its own connection (returned to the pool afterwards)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with database.connection_context():
+        with connection():
             return fn(*args, **kwargs)
     return wrapper
 
 
 def status():
     """Every migration with whether it has been applied."""
-    with database.connection_context():
+    with connection():
         return Runner(database.obj, str(MIGRATIONS)).status()
 
 
 def is_reachable() -> bool:
     """Whether a trivial query succeeds now (readiness)."""
     try:
-        with database.connection_context():
+        with connection():
             database.execute_sql("SELECT 1")
         return True
     except Exception:  # noqa: BLE001 - any failure means "not ready"
@@ -91,3 +117,12 @@ def check_connection(url: str) -> None:
         parts = urlsplit(url)
         where = f"{parts.scheme}://{parts.hostname or ''}{':' + str(parts.port) if parts.port else ''}{parts.path}"
         raise SystemExit(f"DATABASE_URL: cannot connect to {where}")
+
+
+def drop_everything() -> None:
+    """Drop every table of the service, migrations' bookkeeping included (test databases only)."""
+    from storage.models import MODELS
+    with connection():
+        database.execute_sql("DROP TABLE IF EXISTS schema_migration")
+        database.drop_tables(MODELS, safe=True)
+

@@ -5,15 +5,19 @@ from peewee import IntegrityError
 
 from errors import Conflict, NotFound
 from storage.columns import utcnow
-from storage.db import database
+from storage.db import transaction
 from storage.listing import MAX_PAGE_SIZE, rfc3339
-from storage.models import Delivery
+from storage.models import Delivery, DeliveryStatus
+from storage.records import Delivery as DeliveryRecord
+from storage.records import from_row
 
-QUEUED, SENDING, DELIVERED, FAILED, HELD = "queued", "sending", "delivered", "failed", "held"
-PENDING = (QUEUED, SENDING)
+QUEUED, SENDING, DELIVERED, FAILED, HELD = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING,
+                                            DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.HELD)
+PENDING = DeliveryStatus.PENDING
 
 
-def as_dict(row: Delivery) -> dict:
+def as_dict(row) -> dict:
+    """A delivery (record or row) as the API shows it."""
     return {
         "resultID": row.result_id, "quizID": row.quiz_id, "status": row.status, "attempts": row.attempts,
         "leadID": row.lead_id, "dealID": row.deal_id, "contactID": row.contact_id, "companyID": row.company_id,
@@ -24,22 +28,27 @@ def as_dict(row: Delivery) -> dict:
 
 
 def submit(account_id: str, member_id: str, quiz_id: int, result_id: str, payload: dict,
-           status: str = QUEUED) -> tuple[Delivery, bool]:
-    """Store a result to deliver; (the existing row, False) when this resultID was submitted before."""
+           status: str = QUEUED) -> tuple[DeliveryRecord, bool]:
+    """Store a result to deliver; (the existing delivery, False) when this resultID was submitted before."""
     try:
-        with database.atomic():
+        with transaction():
             row = Delivery.create(account_id=account_id, member_id=member_id, quiz_id=quiz_id,
                                   result_id=result_id, payload=payload, status=status)
-        return row, True
+        return from_row(DeliveryRecord, row), True
     except IntegrityError:
         return get(account_id, result_id), False
 
 
-def get(account_id: str, result_id: str) -> Delivery:
+def _row(account_id: str, result_id: str) -> Delivery:
     row = Delivery.get_or_none(Delivery.account_id == account_id, Delivery.result_id == result_id)
     if row is None:
         raise NotFound("result not found")
     return row
+
+
+def get(account_id: str, result_id: str) -> DeliveryRecord:
+    """The account's delivery of that result; NotFound when there is none."""
+    return from_row(DeliveryRecord, _row(account_id, result_id))
 
 
 def page(account_id: str, number: int, size: int, status: str | None = None,
@@ -55,12 +64,12 @@ def page(account_id: str, number: int, size: int, status: str | None = None,
     return {"count": query.count(), "items": [as_dict(row) for row in rows]}
 
 
-def due(member_id: str, limit: int) -> list[Delivery]:
+def due(member_id: str, limit: int) -> list[DeliveryRecord]:
     """The portal's deliveries waiting to be sent now, oldest first."""
-    return list(Delivery.select()
-                .where(Delivery.member_id == member_id, Delivery.status.in_(PENDING),
-                       Delivery.next_attempt_at <= utcnow())
-                .order_by(Delivery.id).limit(limit))
+    return [from_row(DeliveryRecord, row) for row in
+            Delivery.select().where(Delivery.member_id == member_id, Delivery.status.in_(PENDING),
+                                    Delivery.next_attempt_at <= utcnow())
+            .order_by(Delivery.id).limit(limit)]
 
 
 def next_due_at(member_id: str) -> datetime | None:
@@ -71,12 +80,17 @@ def next_due_at(member_id: str) -> datetime | None:
     return row.next_attempt_at if row else None
 
 
-def save(row: Delivery, **values) -> None:
+def portals_with_due() -> list[str]:
+    """Every portal with deliveries due now."""
+    return [row.member_id for row in
+            Delivery.select(Delivery.member_id).distinct()
+            .where(Delivery.status.in_(list(PENDING)), Delivery.next_attempt_at <= utcnow())]
+
+
+def update(delivery_id: int, **values) -> None:
     """Record progress of one delivery (ids found or created, status, error)."""
     values["updated_at"] = utcnow()
-    Delivery.update(**values).where(Delivery.id == row.id).execute()
-    for name, value in values.items():
-        setattr(row, name, value)
+    Delivery.update(**values).where(Delivery.id == delivery_id).execute()
 
 
 def move_all(member_id: str, from_states, to_state: str, reason: str | None = None) -> int:
@@ -90,10 +104,10 @@ def move_all(member_id: str, from_states, to_state: str, reason: str | None = No
             .where(Delivery.member_id == member_id, Delivery.status.in_(list(from_states))).execute())
 
 
-def requeue_failed(account_id: str, result_id: str) -> Delivery:
+def requeue_failed(account_id: str, result_id: str) -> DeliveryRecord:
     """A failed delivery, queued again with fresh attempts; Conflict when it is not failed."""
-    row = get(account_id, result_id)
+    row = _row(account_id, result_id)
     if row.status != FAILED:
         raise Conflict(f"only a failed delivery can be retried; this one is {row.status}")
-    save(row, status=QUEUED, attempts=0, next_attempt_at=utcnow())
-    return row
+    update(row.id, status=QUEUED, attempts=0, next_attempt_at=utcnow())
+    return get(account_id, result_id)

@@ -1,4 +1,8 @@
-"""Tables of the service. Every portal-owned row carries the portal's member_id."""
+"""Tables of the service. Every portal-owned row carries the portal's member_id.
+
+Only `storage/` imports these classes: the rest of the service gets plain records
+(`storage/records.py`) and changes rows through storage functions.
+"""
 from peewee import (
     SQL,
     BigAutoField,
@@ -12,8 +16,18 @@ from peewee import (
 )
 
 from storage.columns import JSONField, utcnow
-from storage.crypto import EncryptedTextField
 from storage.db import database
+
+
+class JobState:
+    """The life of a job (storage/job_queue.py)."""
+    QUEUED, RUNNING, DONE, FAILED, HELD = "queued", "running", "done", "failed", "held"
+
+
+class DeliveryStatus:
+    """The life of a delivery (storage/deliveries.py); the spec's `DeliveryStatus` enum."""
+    QUEUED, SENDING, DELIVERED, FAILED, HELD = "queued", "sending", "delivered", "failed", "held"
+    PENDING = (QUEUED, SENDING)
 
 
 class BaseModel(Model):
@@ -28,8 +42,9 @@ class Portal(BaseModel):
     member_id = CharField(max_length=64, unique=True)
     domain = CharField(max_length=255)
     client_endpoint = CharField(max_length=512)
-    access_token = EncryptedTextField(null=True)
-    refresh_token = EncryptedTextField(null=True)
+    # Fernet tokens (storage/crypto.py): the plain tokens never reach the database.
+    access_token = TextField(null=True)
+    refresh_token = TextField(null=True)
     expires_at = BigIntegerField(default=0)
     stale = BooleanField(default=False)
     stale_reason = TextField(null=True)
@@ -174,13 +189,13 @@ class OAuthState(BaseModel):
 
 
 class Job(BaseModel):
-    """A unit of background work for one portal (see storage/jobs.py for its life cycle)."""
+    """A unit of background work for one portal (see storage/job_queue.py for its life cycle)."""
     id = BigAutoField()
     kind = CharField(max_length=32)
     member_id = CharField(max_length=64)
     key = CharField(max_length=128, default="")
     payload = JSONField(null=True)
-    state = CharField(max_length=16, default="queued")
+    state = CharField(max_length=16, default=JobState.QUEUED)
     priority = IntegerField(default=100)
     attempts = IntegerField(default=0)
     run_after = DateTimeField(default=utcnow)
@@ -193,6 +208,8 @@ class Job(BaseModel):
 
     class Meta:
         table_name = "job"
+        indexes = ((("state", "run_after", "priority", "id"), False),
+                   (("member_id", "kind", "state"), False))
 
 
 class Delivery(BaseModel):
@@ -203,7 +220,7 @@ class Delivery(BaseModel):
     quiz_id = IntegerField()
     result_id = CharField(max_length=128)
     payload = JSONField()
-    status = CharField(max_length=16, default="queued")
+    status = CharField(max_length=16, default=DeliveryStatus.QUEUED)
     attempts = IntegerField(default=0)
     next_attempt_at = DateTimeField(default=utcnow)
     lead_id = BigIntegerField(null=True)
@@ -221,5 +238,12 @@ class Delivery(BaseModel):
         indexes = ((("account_id", "result_id"), True), (("account_id", "id"), False),
                    (("member_id", "status", "next_attempt_at", "id"), False))
 
+
+# The queue's rules (migration 0003): one queued job per (portal, kind, key) makes repeated
+# requests coalesce; one running job per portal keeps a portal's rate limit whole.
+Job.add_index(Job.index(Job.member_id, Job.kind, Job.key, unique=True,
+                        name="job_one_queued").where(SQL("state = 'queued'")))
+Job.add_index(Job.index(Job.member_id, unique=True,
+                        name="job_one_running_per_portal").where(SQL("state = 'running'")))
 
 MODELS = [Portal, Account, PortalUser, Pipeline, Step, Field, Rule, OAuthState, Job, Delivery]

@@ -1,48 +1,59 @@
-"""Portals and their OAuth tokens (encrypted by the model), with the lock refreshes take."""
+"""Portals and their OAuth tokens (encrypted with the context's TokenCipher), with the lock refreshes take."""
 import threading
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+from datetime import datetime
 
-from bitrix_client import TokenSet
 from storage.columns import utcnow
-from storage.db import database, is_postgres
+from storage.crypto import TokenCipher
+from storage.db import database, is_postgres, transaction
 from storage.models import Account, Portal
+from storage.records import StoredTokens
 
+# SQLite has no row locks: refreshes of one portal in this process queue on a lock of its own
+# (created on first use, kept for the process's life; one per portal, a few bytes each).
 _local_locks: dict[str, threading.Lock] = {}
 _registry_lock = threading.Lock()
 
 
-def save_tokens(tokens: TokenSet, domain: str) -> None:
+def save_tokens(cipher: TokenCipher, tokens: StoredTokens, domain: str) -> None:
     """Store a fresh token pair for its portal (creating the portal) and clear staleness."""
     values = dict(domain=domain, client_endpoint=tokens.client_endpoint,
-                  access_token=tokens.access_token, refresh_token=tokens.refresh_token,
+                  access_token=cipher.encrypt(tokens.access_token),
+                  refresh_token=cipher.encrypt(tokens.refresh_token),
                   expires_at=tokens.expires_at, stale=False, stale_reason=None, refreshed_at=utcnow())
     updated = Portal.update(**values).where(Portal.member_id == tokens.member_id).execute()
     if not updated:
         Portal.create(member_id=tokens.member_id, **values)
 
 
-def domain_of(tokens: TokenSet) -> str:
-    """The portal host a token answer names (its REST endpoint's)."""
-    return urlsplit(tokens.client_endpoint).netloc
-
-
-def load_tokens(member_id: str) -> TokenSet | None:
-    """The stored pair of a portal, or None when it has none usable."""
-    row = Portal.get_or_none(Portal.member_id == member_id)
-    return _token_set(row) if row else None
-
-
-def _token_set(row: Portal) -> TokenSet | None:
-    if not row.access_token or not row.refresh_token:
+def _tokens(cipher: TokenCipher, row: Portal | None) -> StoredTokens | None:
+    if row is None:
         return None
-    return TokenSet(access_token=row.access_token, refresh_token=row.refresh_token,
-                    expires_at=row.expires_at, client_endpoint=row.client_endpoint,
-                    member_id=row.member_id)
+    access, refresh = cipher.decrypt(row.access_token), cipher.decrypt(row.refresh_token)
+    if not access or not refresh:
+        # None stored, or written under another SECRET_KEY: the portal must be connected again.
+        return None
+    return StoredTokens(row.member_id, access, refresh, row.expires_at, row.client_endpoint)
+
+
+def load_tokens(cipher: TokenCipher, member_id: str) -> StoredTokens | None:
+    """The stored pair of a portal, or None when it has none usable."""
+    return _tokens(cipher, Portal.get_or_none(Portal.member_id == member_id))
+
+
+def usable_tokens(cipher: TokenCipher, member_id: str) -> StoredTokens | None:
+    """The portal's stored pair, unless it is stale or has none."""
+    row = Portal.get_or_none(Portal.member_id == member_id)
+    return _tokens(cipher, row) if row and not row.stale else None
+
+
+def is_usable(cipher: TokenCipher, member_id: str) -> bool:
+    """Whether the portal has tokens this process can read and is not stale."""
+    return usable_tokens(cipher, member_id) is not None
 
 
 @contextmanager
-def locked_tokens(member_id: str):
+def locked_tokens(cipher: TokenCipher, member_id: str):
     """The portal's stored pair under a lock no other process or thread shares.
 
     PostgreSQL: the row is held with SELECT ... FOR UPDATE for the transaction. SQLite: a
@@ -50,12 +61,10 @@ def locked_tokens(member_id: str):
     """
     if is_postgres():
         with database.atomic():
-            row = Portal.select().where(Portal.member_id == member_id).for_update().first()
-            yield _token_set(row) if row else None
+            yield _tokens(cipher, Portal.select().where(Portal.member_id == member_id).for_update().first())
         return
-    with _process_lock(member_id), database.atomic("IMMEDIATE"):
-        row = Portal.get_or_none(Portal.member_id == member_id)
-        yield _token_set(row) if row else None
+    with _process_lock(member_id), transaction(immediate=True):
+        yield _tokens(cipher, Portal.get_or_none(Portal.member_id == member_id))
 
 
 def _process_lock(member_id: str) -> threading.Lock:
@@ -68,19 +77,23 @@ def mark_stale(member_id: str, reason: str) -> None:
     Portal.update(stale=True, stale_reason=reason[:500]).where(Portal.member_id == member_id).execute()
 
 
-def usable_tokens(member_id: str) -> TokenSet | None:
-    """The portal's stored pair, unless it is stale or has none."""
-    row = Portal.get_or_none(Portal.member_id == member_id)
-    return _token_set(row) if row and not row.stale else None
+def _connected():
+    """Portals with usable tokens that some live account is bound to."""
+    bound = Account.select(Account.member_id).where(Account.deleted == False,  # noqa: E712
+                                                    Account.member_id.is_null(False))
+    return Portal.select(Portal.member_id).where(Portal.stale == False,  # noqa: E712
+                                                 Portal.member_id.in_(bound))
 
 
-def is_usable(member_id: str) -> bool:
-    """Whether the portal has tokens and is not stale."""
-    return usable_tokens(member_id) is not None
+def connected_member_ids() -> list[str]:
+    """Every portal with usable tokens that a live account is bound to."""
+    return [row.member_id for row in _connected()]
 
 
-def bind(account: Account, member_id: str, portal_url: str, subdomain: str) -> None:
-    """Bind an account's connection to a portal (replacing any portal it had)."""
-    (Account.update(member_id=member_id, portal_url=portal_url, subdomain=subdomain,
-                    connected_at=utcnow())
-     .where(Account.id == account.id).execute())
+def refreshed_before(moment: datetime) -> list[str]:
+    """Connected portals whose tokens were last refreshed before `moment`."""
+    return [row.member_id for row in _connected().where(Portal.refreshed_at < moment)]
+
+
+def count_stale() -> int:
+    return Portal.select().where(Portal.stale == True).count()  # noqa: E712

@@ -8,8 +8,16 @@ import dataclasses
 
 from storage.columns import utcnow
 from storage.db import database
+from storage.models import Field, Pipeline, PortalUser, Step
 
 CHUNK = 500
+# synced list -> (table, natural key in Bitrix24)
+LISTS = {
+    "users": (PortalUser, ("bitrix_id",)),
+    "steps": (Step, ("bitrix_id",)),
+    "pipelines": (Pipeline, ("entity_type_id", "bitrix_id")),
+    "fields": (Field, ("bitrix_id",)),
+}
 _BOOKKEEPING = {"id", "member_id", "deleted", "created_at", "updated_at"}
 
 
@@ -26,8 +34,9 @@ class Counts:
         return self.inserted + self.updated + self.deleted + self.restored
 
 
-def reconcile(model, member_id: str, rows: list[dict], key: tuple[str, ...]) -> Counts:
-    """Apply `rows` (model field names, no bookkeeping) as the portal's whole list of `model`."""
+def reconcile(name: str, member_id: str, rows: list[dict]) -> Counts:
+    """Apply `rows` (column names, no bookkeeping) as the portal's whole copy of the list `name`."""
+    model, key = LISTS[name]
     fresh = {tuple(row[k] for k in key): row for row in rows}
     compared = [name for name in model._meta.sorted_field_names if name not in _BOOKKEEPING]
     columns = [model.id, model.deleted, *[getattr(model, name) for name in compared]]

@@ -1,20 +1,25 @@
-"""Shared fixtures: a real database (SQLite file or PostgreSQL), the app, tokens and row factories.
+"""Shared fixtures: a real test database (SQLite file or PostgreSQL), the context, the app, tokens.
 
-PostgreSQL is used when TEST_DATABASE_URL (or DATABASE_URL) names one; SQLite otherwise.
+PostgreSQL is used when TEST_DATABASE_URL (or, as the contract allows, DATABASE_URL) names one,
+a temporary SQLite file otherwise. The setup drops every table of the database it is given, so it
+refuses, before touching it, a database whose name does not say it is for tests.
 """
 import dataclasses
 import os
+import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
 
 from bitrix_client import TokenSet
 from fake_bitrix import testing as fake_testing
-from integration import runtime
+from service import portal_client
+from service.context import Context
 from settings import Settings
-from storage import db, portals
+from storage import db
 from storage.models import MODELS, Account, Portal
 
 TEST_JWT_SECRET = "test-jwt-secret-of-at-least-64-bytes-for-every-hmac-algorithm-0123"
@@ -24,23 +29,30 @@ TEST_CLIENT_SECRET = fake_testing.CLIENT_SECRET
 # The fake Bitrix24's fixtures: a started fake, and one seeded portal on it.
 fake_bitrix = fake_testing.fake_bitrix
 fake_portal = fake_testing.fake_portal
+_TEST_DATABASE_NAME = re.compile(r"(^|[_-])test($|[_-])", re.IGNORECASE)
 
 
 def _database_url(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if url.startswith("postgres"):
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL") or ""
+    if not url and (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
+        url = os.environ["DATABASE_URL"]
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    if url.startswith("sqlite"):
+        name = name.rsplit(".", 1)[0]
+    if not _TEST_DATABASE_NAME.search(name):
+        pytest.exit(f"TEST_DATABASE_URL names database {name!r}: the tests drop every table of it, so they "
+                    "run only on a database whose name says it is for tests (test, test_x, x_test)", 2)
+    return url
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory)
-    db.init(url, pool_size=40)
-    with db.database.connection_context():
-        # A clean schema for the run, built by the migrations exactly as production builds it.
-        db.database.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        db.database.drop_tables(MODELS, safe=True)
+    db.bind(url, pool_size=40)
+    # A clean schema for the run, built by the migrations exactly as production builds it.
+    db.drop_everything()
     db.migrate()
     return url
 
@@ -59,23 +71,26 @@ def settings(database_url) -> Settings:
 def clean_tables(request):
     yield
     if "database_url" in request.fixturenames:
-        with db.database.connection_context():
+        with db.connection():
             for model in reversed(MODELS):
                 model.delete().execute()
+
+
+@pytest.fixture
+def ctx(settings) -> Context:
+    return Context.build(settings)
 
 
 _apps = {}
 
 
 @pytest.fixture
-def app(settings):
-    # Building the app parses the spec; tests with equal settings share one.
-    if settings not in _apps:
+def app(ctx):
+    # Building the app parses the spec; tests with equal settings share one (and its context).
+    if ctx.settings not in _apps:
         from wsgi import create_app
-        _apps[settings] = create_app(settings)
-    # Production has one app per process; here apps take turns, so the last one used configures.
-    runtime.configure(settings)
-    return _apps[settings]
+        _apps[ctx.settings] = create_app(ctx=ctx)
+    return _apps[ctx.settings]
 
 
 @pytest.fixture
@@ -100,7 +115,7 @@ def connected(database_url):
     """Factory: a platform account bound to a portal; returns the portal's member_id."""
     def connect(account_id="account-1", member_id=None):
         member_id = member_id or uuid.uuid4().hex
-        with db.database.connection_context():
+        with db.connection():
             Portal.get_or_create(member_id=member_id, defaults={
                 "domain": f"{member_id[:8]}.bitrix24.ru",
                 "client_endpoint": f"https://{member_id[:8]}.bitrix24.ru/rest/"})
@@ -113,24 +128,27 @@ def connected(database_url):
 @pytest.fixture
 def fake_settings(settings, fake_bitrix):
     """Settings pointing at the fake Bitrix24: http allowed, fast retries and timeouts."""
-    configured = dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url, bitrix_allow_http=True,
-                                     job_retry_base_seconds=0.0, bitrix_timeout_seconds=1.0)
-    runtime.configure(configured)
-    return configured
+    return dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url, bitrix_allow_http=True,
+                               job_retry_base_seconds=0.0, bitrix_timeout_seconds=1.0)
 
 
 @pytest.fixture
-def worker(fake_settings):
-    from jobs.worker import Worker
-    return Worker(fake_settings, name="test-worker")
+def fake_ctx(fake_settings) -> Context:
+    return Context.build(fake_settings)
 
 
 @pytest.fixture
-def bound_portal(fake_settings, fake_bitrix, fake_portal, connected):
+def worker(fake_ctx):
+    from worker.runner import Worker
+    return Worker(fake_ctx, name="test-worker")
+
+
+@pytest.fixture
+def bound_portal(fake_ctx, fake_bitrix, fake_portal, connected):
     """The fake portal with real tokens stored, bound to account-1, nothing synced yet."""
     tokens = TokenSet.from_answer(fake_portal.issue_tokens(), now=fake_bitrix.clock.now())
-    with db.database.connection_context():
-        portals.save_tokens(tokens, portals.domain_of(tokens))
+    with db.connection():
+        portal_client.store_tokens(fake_ctx, tokens)
     connected("account-1", member_id=fake_portal.member_id)
     fake_portal.set_limits(bucket=50, drain=50.0)
     return fake_portal

@@ -4,7 +4,7 @@ from storage.models import Field, Pipeline, PortalUser, Rule, Step
 
 
 def users(member_id, count, start=1, **overrides):
-    with db.database.connection_context():
+    with db.connection():
         rows = [dict(member_id=member_id, bitrix_id=str(n), name=f"Иван{n}", last_name="Петров",
                      email=f"user{n}@example.com", departments=[1], work_position="Менеджер",
                      **overrides) for n in range(start, start + count)]
@@ -12,7 +12,7 @@ def users(member_id, count, start=1, **overrides):
 
 
 def pipelines(member_id, ids=(0, 3)):
-    with db.database.connection_context():
+    with db.connection():
         for n in ids:
             Pipeline.create(member_id=member_id, entity_type_id=2, bitrix_id=n, name=f"Воронка {n}")
 
@@ -26,7 +26,7 @@ FIELDS = {"deal": ("CRM_DEAL", "UF_CRM_1700000000"), "lead": ("CRM_LEAD", "UF_CR
 
 
 def steps(member_id):
-    with db.database.connection_context():
+    with db.connection():
         for n, (entity, status, name, pipeline) in enumerate(STEPS, start=1):
             Step.create(member_id=member_id, bitrix_id=str(n), entity_id=entity, status_id=status,
                         name=name, name_init=name, color="#39A8EF" if pipeline is not None else "",
@@ -34,7 +34,7 @@ def steps(member_id):
 
 
 def fields(member_id):
-    with db.database.connection_context():
+    with db.connection():
         for n, (entity, name) in enumerate(FIELDS.values(), start=10):
             Field.create(member_id=member_id, bitrix_id=str(n), entity_id=entity, field_name=name,
                          label="Бюджет", field_type="string", bitrix_type="string")
@@ -46,5 +46,5 @@ def rule(member_id, quiz_id, account_id="account-1", **overrides):
                   fields_rule={"deal": {"QuestionID": {"1": "UF_CRM_1700000000"}}},
                   tags_to_add={"deal": ["квиз"]}, lead_flag=False, status_id="")
     values.update(overrides)
-    with db.database.connection_context():
+    with db.connection():
         return Rule.create(**values).id

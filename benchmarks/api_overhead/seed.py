@@ -85,7 +85,7 @@ def fill(conn) -> None:
 def ensure(url: str = DEFAULT_URL) -> None:
     """The database at `url` exists, has the service's schema and exactly the benchmark data."""
     create_database(url)
-    db.init(url, pool_size=2)
+    db.bind(url, pool_size=2)
     db.migrate()  # the service's own migrations build the schema
     conn = psycopg2.connect(url)
     try:

@@ -32,10 +32,10 @@ import jwt  # noqa: E402
 
 from benchmarks.delivery.scenario import QUIZ, connect_portal, known_contacts, result, rule_for  # noqa: E402
 from fake_bitrix import FakeBitrix  # noqa: E402
-from jobs.worker import Worker  # noqa: E402
 from settings import Settings  # noqa: E402
 from storage import db, deliveries  # noqa: E402
 from storage.models import Delivery  # noqa: E402
+from worker.runner import Worker  # noqa: E402
 
 PG_SERVER, PG_DATABASE = "postgresql://postgres@127.0.0.1:5432", "bench_delivery"
 CLIENT_ID, CLIENT_SECRET = "local.bench.app", "bench-secret"
@@ -78,7 +78,7 @@ class Case:
                 time.sleep(0.1)  # a retry is scheduled for later
 
     def waiting(self) -> int:
-        with db.database.connection_context():
+        with db.connection():
             return (Delivery.select().where(Delivery.account_id == self.account, Delivery.status.not_in(DONE))
                     .count())
 
@@ -104,7 +104,7 @@ class Case:
 
     def check(self) -> dict:
         """What reached the portal: each result's lead or deal once; for a deal, the right contact."""
-        with db.database.connection_context():
+        with db.connection():
             rows = list(Delivery.select().where(Delivery.account_id == self.account))
         marks = Counter((kind, row.get("ORIGIN_ID")) for kind in ("lead", "deal", "contact", "company")
                         for row in self.portal.data.rows(kind))
@@ -172,9 +172,11 @@ def main() -> None:
                             bitrix_client_secret=CLIENT_SECRET, bitrix_oauth_url=fake.oauth_url,
                             bitrix_allow_http=True, run_worker=False)
         logging.disable(logging.INFO)  # the app logs every request and job at INFO
+        from service.context import Context
         from wsgi import create_app
-        app = create_app(settings)
-        worker = Worker(settings, name="bench-worker")
+        ctx = Context.build(settings)
+        app = create_app(ctx=ctx)
+        worker = Worker(ctx, name="bench-worker")
         results = []
         with app.test_client() as http:
             for entity in ("lead", "deal"):

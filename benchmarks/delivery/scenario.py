@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from bitrix_client import TokenSet
 from fake_bitrix import FakeBitrix
-from integration import sync
-from storage import db, portals
+from service import portal_client, sync
+from storage import db
 from storage.models import Account
 
 QUIZ = 7
@@ -18,8 +18,8 @@ def connect_portal(fake: FakeBitrix, account_id: str, worker):
     """A new portal with real tokens, bound to `account_id` and synced, as after the OAuth callback."""
     portal = fake.add_portal(users=30, seed=1)
     tokens = TokenSet.from_answer(portal.issue_tokens(), now=fake.clock.now())
-    with db.database.connection_context():
-        portals.save_tokens(tokens, portals.domain_of(tokens))
+    with db.connection():
+        portal_client.store_tokens(worker.ctx, tokens)
         Account.create(account_id=account_id, portal_url=portal.url, member_id=portal.member_id,
                        subdomain=account_id, connected_at=datetime.now(UTC).replace(tzinfo=None))
         sync.queue(portal.member_id)

@@ -91,8 +91,8 @@ class Cluster:
         wait_until(lambda: requests.get(f"{self.api_url}/health/ready", timeout=2).ok, "the API", 60)
 
     def start_worker(self, name: str) -> None:
-        """A dedicated `python -m jobs` process; its log is `<name>.log`."""
-        self.workers[name] = self._spawn(name, [sys.executable, "-m", "jobs"], self.service_env())
+        """A dedicated `python -m worker` process; its log is `<name>.log`."""
+        self.workers[name] = self._spawn(name, [sys.executable, "-m", "worker"], self.service_env())
 
     def worker_of_pid(self, pid: int) -> str | None:
         return next((name for name, proc in self.workers.items() if proc.pid == pid), None)

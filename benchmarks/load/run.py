@@ -1,7 +1,7 @@
 """The load test and the fault drills of issue 8, on one machine, on loopback; stops by itself.
 
 Starts PostgreSQL's database `bench_load` afresh, the fake Bitrix24 (N portals, real limits),
-the API (gunicorn, 2 uvicorn workers, RUN_WORKER=false) and 2 `python -m jobs` workers; connects
+the API (gunicorn, 2 uvicorn workers, RUN_WORKER=false) and 2 `python -m worker` workers; connects
 one account per portal through the OAuth flow and makes its quiz rule; then runs phases, each a
 load run of the load tool (its own process), after which every accepted result must be delivered
 exactly once: `load` (the measured run), `kill` (kill -9 a worker mid-job), `postgres` (restart

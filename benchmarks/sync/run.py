@@ -33,9 +33,10 @@ from bitrix_client.pages import PAGE_SIZE  # noqa: E402
 from fake_bitrix import FakeBitrix  # noqa: E402
 from fake_bitrix.data import ENTITY_TYPES  # noqa: E402
 from fake_bitrix.seed.userfields import TYPES  # noqa: E402
-from integration import portal_client, runtime, sync  # noqa: E402
+from service import portal_client, sync  # noqa: E402
+from service.context import Context  # noqa: E402
 from settings import Settings  # noqa: E402
-from storage import db, portals  # noqa: E402
+from storage import db  # noqa: E402
 from storage.models import Account  # noqa: E402
 from storage.reconcile import reconcile  # noqa: E402
 
@@ -68,34 +69,34 @@ def fresh_database(kind: str, folder: Path) -> str:
         url = f"{PG_SERVER}/{PG_DATABASE}"
     else:
         url = f"sqlite:///{folder / 'bench_sync.db'}"
-    db.init(url)
+    db.bind(url)
     db.migrate()
     return url
 
 
-def connect(fake: FakeBitrix, portal) -> None:
+def connect(ctx, fake: FakeBitrix, portal) -> None:
     """Store the portal's tokens and bind an account to it, as the OAuth callback would."""
     tokens = TokenSet.from_answer(portal.issue_tokens(), now=fake.clock.now())
-    with db.database.connection_context():
-        portals.save_tokens(tokens, portals.domain_of(tokens))
+    with db.connection():
+        portal_client.store_tokens(ctx, tokens)
         Account.create(account_id="bench-account", portal_url=portal.url, member_id=portal.member_id,
                        subdomain="bench", connected_at=datetime.now(UTC).replace(tzinfo=None))
 
 
-def sync_list(name: str, portal, settings: Settings) -> dict:
-    """One list as integration.sync.run does it, with fetch and write timed apart."""
-    fetcher, model, key = sync.LISTS[name]
+def sync_list(name: str, portal, ctx: Context) -> dict:
+    """One list as service.sync.run does it, with fetch and write timed apart."""
+    fetcher = sync.LISTS[name]
     limiter = limiter_for(portal.member_id)
     waited_before = limiter.waited_seconds
     portal.reset_stats()
     reset_peak()
     start_rss = memory_mb("VmRSS")
-    with db.database.connection_context():
-        client = portal_client.client_for(portal.member_id, settings)
+    with db.connection():
+        client = portal_client.client_for(ctx, portal.member_id)
         started = time.perf_counter()
-        rows = fetcher(client, settings)
+        rows = fetcher(client, ctx.settings)
         fetched, cpu = time.perf_counter(), time.process_time()
-        counts = reconcile(model, portal.member_id, rows, key)
+        counts = reconcile(name, portal.member_id, rows)
         written, write_cpu = time.perf_counter(), time.process_time() - cpu
     return {"list": name, "rows": len(rows), "requests": portal.stats["requests"],
             "waited": limiter.waited_seconds - waited_before, "fetch": fetched - started,
@@ -109,11 +110,11 @@ def run_database(kind: str, fake: FakeBitrix, portal, folder: Path, results: lis
     settings = Settings(database_url=url, secret_key="bench-secret-key-of-at-least-32-bytes",
                         bitrix_client_id=CLIENT_ID, bitrix_client_secret=CLIENT_SECRET,
                         bitrix_oauth_url=fake.oauth_url, bitrix_allow_http=True, run_worker=False)
-    runtime.configure(settings)
-    connect(fake, portal)
+    ctx = Context.build(settings)
+    connect(ctx, fake, portal)
     for run in ("first", "no change"):
         settle(results)
-        results += [{"database": kind, "run": run, **sync_list(name, portal, settings)} for name in sync.LISTS]
+        results += [{"database": kind, "run": run, **sync_list(name, portal, ctx)} for name in sync.LISTS]
     if hasattr(db.database.obj, "close_all"):
         db.database.obj.close_all()
 

@@ -26,7 +26,7 @@ def test_delete_hides_the_portal_data_from_the_account(client, connected):
     assert client.get("/bitrix/account", headers=auth()).status_code == 404
     assert client.get("/bitrix/users", headers=auth()).status_code == 404
     assert client.get("/bitrix/rules/7", headers=auth()).status_code == 404
-    with db.database.connection_context():
+    with db.connection():
         assert Account.get(Account.member_id == member_id).deleted is True
 
 

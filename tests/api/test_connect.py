@@ -5,20 +5,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from storage import db
-from storage.models import Account, Portal
+from storage import db, portals
+from storage.models import Account
 from tests.conftest import auth
 
 
 @pytest.fixture
 def service(settings, fake_bitrix):
     """The app pointed at the fake OAuth server, with http:// portals allowed (loopback)."""
-    from integration import runtime
     from wsgi import create_app
     configured = dataclasses.replace(settings, bitrix_oauth_url=fake_bitrix.oauth_url,
                                      bitrix_allow_http=True)
     app = create_app(configured)
-    runtime.configure(configured)
     with app.test_client() as client:
         yield client
 
@@ -48,7 +46,7 @@ def connect(service, portal, account="account-1"):
 
 
 def account_row(account="account-1"):
-    with db.database.connection_context():
+    with db.connection():
         return Account.get_or_none(Account.account_id == account, Account.deleted == False)  # noqa: E712
 
 
@@ -66,14 +64,14 @@ def test_whole_flow_binds_the_portal(service, fake_portal):
     assert account["stale"] is False and account["subdomain"] == "127.0.0.1"
 
 
-def test_tokens_are_encrypted_at_rest_and_never_answered(service, fake_bitrix, fake_portal):
+def test_tokens_are_encrypted_at_rest_and_never_answered(service, ctx, fake_bitrix, fake_portal):
     answer = request_connection(service, fake_portal)
     callback(service, approve(answer["authURL"]))
-    with db.database.connection_context():
+    with db.connection():
         raw = db.database.execute_sql(
             f"SELECT access_token, refresh_token FROM portal WHERE member_id = {db.database.param}",
             (fake_portal.member_id,)).fetchone()
-        portal = Portal.get(Portal.member_id == fake_portal.member_id)
+        portal = portals.load_tokens(ctx.cipher, fake_portal.member_id)
     issued = [portal.access_token, portal.refresh_token]
     assert fake_bitrix.tokens.lookup(portal.access_token) is not None
     assert all(token not in str(raw) for token in issued)
@@ -104,7 +102,7 @@ def test_state_of_a_deleted_request_binds_nothing(service, fake_portal):
     params = approve(answer["authURL"])
     service.delete("/bitrix/account", headers=auth())
     assert callback(service, params).status_code == 400
-    with db.database.connection_context():
+    with db.connection():
         assert Account.select().where(Account.member_id.is_null(False)).count() == 0
 
 
@@ -183,10 +181,9 @@ def test_delete_then_connect_afresh(service, fake_portal):
     assert body["bitrixID"] == fake_portal.member_id and body["deleted"] is False
 
 
-def test_unconfigured_application_is_503(client):
-    from integration import runtime
-    configured = dataclasses.replace(runtime.settings(), bitrix_client_id="")
-    runtime.configure(configured)
+def test_unconfigured_application_is_503(settings):
+    from wsgi import create_app
+    client = create_app(dataclasses.replace(settings, bitrix_client_id="")).test_client()
     response = client.post("/bitrix/account", json={"client_bitrix_url": "https://a.bitrix24.ru"},
                            headers=auth())
     assert response.status_code == 503

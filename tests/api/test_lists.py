@@ -36,7 +36,7 @@ def test_size_above_maximum_is_clamped(client, connected):
 def test_deleted_rows_are_hidden_and_not_counted(client, connected):
     member_id = connected()
     factories.users(member_id, 3)
-    with db.database.connection_context():
+    with db.connection():
         PortalUser.update(deleted=True).where(PortalUser.bitrix_id == "2").execute()
     body = client.get("/bitrix/users", headers=auth()).json()
     assert body["count"] == 2

@@ -6,7 +6,7 @@ import pytest
 
 from observability.logs import JsonFormatter
 from settings import Settings
-from storage import db, jobs
+from storage import db, job_queue
 from tests.conftest import TEST_JWT_SECRET, TEST_SECRET_KEY, auth
 
 
@@ -18,8 +18,8 @@ def test_liveness_and_readiness_need_no_token(client):
 def test_metrics_show_requests_and_queues(client, connected):
     member_id = connected()
     client.get("/bitrix/users", headers=auth())
-    with db.database.connection_context():
-        jobs.enqueue(member_id, "sync_users")
+    with db.connection():
+        job_queue.enqueue(member_id, "sync_users")
     page = client.get("/metrics")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/plain")
     assert 'http_request_duration_seconds_count{operation="list_users",status="200"}' in page.text
@@ -68,7 +68,7 @@ def test_unreachable_database_refuses_to_start_in_one_line(database_url):
             create_app(Settings(database_url="postgresql://app:s3cret@127.0.0.1:1/service", auto_migrate=False))
         assert str(stop.value) == "DATABASE_URL: cannot connect to postgresql://127.0.0.1:1/service"
     finally:
-        db.init(database_url, pool_size=40)
+        db.bind(database_url, pool_size=40)
 
 
 def test_bad_database_url_scheme_refuses_to_start():

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from errors import Conflict
-from integration import rules
+from service import rules
 from storage import db
 from storage.models import Step
 from tests import factories
@@ -113,7 +113,7 @@ def test_concurrent_posts_for_one_quiz_one_wins(portal):
     outcomes = []
 
     def create():
-        with db.database.connection_context():
+        with db.connection():
             try:
                 rules.create("account-1", 9, DEAL_RULE)
                 outcomes.append("created")
@@ -177,7 +177,7 @@ def test_rules_need_a_connected_portal(client):
 
 def test_a_deleted_reference_shows_as_a_problem_until_fixed(client, portal):
     post(client, DEAL_RULE)
-    with db.database.connection_context():
+    with db.connection():
         Step.update(deleted=True).where(Step.member_id == portal, Step.status_id == "C3:NEW").execute()
     got = client.get("/bitrix/rules/7", headers=auth()).json()
     assert got["problems"] == ["StageID: 'C3:NEW' is not a stage of pipeline 3"]

@@ -7,8 +7,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from integration.oauth_state import StateSigner
-from integration.rule_checks import CONTACT_DATA, ENTITIES
+from service.crm import CONTACT_DATA
+from service.crm import ENTITY_IDS as ENTITIES
+from service.oauth_state import StateSigner
 from storage import db
 from tests import factories
 from tests.conftest import TEST_SECRET_KEY, make_token
@@ -44,7 +45,7 @@ def _with_issued_state(case):
     meta = getattr(case, "_meta", None)
     positive = meta is not None and meta.generation.mode == "positive"
     if case.path == "/webhook/create" and positive and isinstance(case.query, dict) and "state" in case.query:
-        with db.database.connection_context():
+        with db.connection():
             state = StateSigner(TEST_SECRET_KEY).issue("account-1", "https://portal.bitrix24.ru")
         case.query = {**case.query, "state": state}
 

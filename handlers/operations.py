@@ -1,0 +1,19 @@
+from connexion.lifecycle import ConnexionResponse
+
+from errors import Unavailable
+from storage import db
+
+
+def live():
+    return "OK"
+
+
+def ready():
+    if not db.is_reachable():
+        raise Unavailable("database unavailable")
+    return "OK"
+
+
+def metrics_page(ctx):
+    body, content_type = ctx.metrics.exposition()
+    return ConnexionResponse(status_code=200, body=body, content_type=content_type)

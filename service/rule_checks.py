@@ -1,0 +1,78 @@
+"""Whether a rule's references exist in the portal's synced dictionaries.
+
+The same checks serve twice: strictly when a rule is written (the first failure is the answer)
+and leniently when it is read (every reference a later sync deleted is listed as a problem).
+"""
+from errors import BadRequest, NotFound
+from service.crm import CONTACT_DATA, CONTACT_FIELDS, ENTITY_IDS
+from storage import lookups, rules
+
+
+def check(member_id: str, rule: dict) -> None:
+    """Raise the first problem of a rule being written: BadRequest (malformed) or NotFound."""
+    _check_shape(rule)
+    problems = reference_problems(member_id, rule)
+    if problems:
+        raise NotFound(problems[0])
+
+
+def _check_shape(rule: dict) -> None:
+    """What the spec cannot say: map keys that must be question ids, contact data or entities."""
+    for entity, maps in (rule.get("FieldsRule") or {}).items():
+        for question in (maps.get("QuestionID") or {}):
+            if not (question.isdigit() and int(question) > 0 and len(question) <= 10):
+                raise BadRequest(f"FieldsRule.{entity}.QuestionID: key {question!r} is not a quiz "
+                                 "question id (a positive integer)")
+        for key in (maps.get("ContactRuleMap") or {}):
+            if key not in CONTACT_DATA:
+                raise BadRequest(f"FieldsRule.contact.ContactRuleMap: {key!r} is not contact data the quiz "
+                                 f"collects ({', '.join(sorted(CONTACT_DATA))})")
+    for entity in rule.get("TagsToAdd") or {}:
+        if entity not in ENTITY_IDS:
+            raise BadRequest(f"TagsToAdd: {entity!r} is not one of {', '.join(ENTITY_IDS)}")
+
+
+def reference_problems(member_id: str, rule: dict) -> list[str]:
+    """Every reference of the rule that the portal's live synced rows do not have."""
+    problems = []
+    if not lookups.active_user_exists(member_id, rule.get("PerformerID")):
+        problems.append(f"PerformerID: no active user {rule.get('PerformerID')!r} in the portal")
+    if rule.get("LeadFlag"):
+        if not lookups.status_exists(member_id, "STATUS", rule.get("StatusID")):
+            problems.append(f"StatusID: {rule.get('StatusID')!r} is not a lead status of the portal")
+    else:
+        pipeline = rule.get("PipelineID")
+        if not lookups.deal_pipeline_exists(member_id, pipeline):
+            problems.append(f"PipelineID: no deal pipeline {pipeline} in the portal")
+        elif not lookups.status_exists(member_id, _stage_entity(pipeline), rule.get("StageID")):
+            problems.append(f"StageID: {rule.get('StageID')!r} is not a stage of pipeline {pipeline}")
+        if not lookups.status_exists(member_id, "DEAL_TYPE", rule.get("TypeID")):
+            problems.append(f"TypeID: {rule.get('TypeID')!r} is not a deal type of the portal")
+    if not lookups.status_exists(member_id, "SOURCE", rule.get("SourceID")):
+        problems.append(f"SourceID: {rule.get('SourceID')!r} is not a source of the portal")
+    problems += _field_problems(member_id, rule.get("FieldsRule") or {})
+    return problems
+
+
+def _field_problems(member_id: str, fields_rule: dict) -> list[str]:
+    problems = []
+    for entity, maps in fields_rule.items():
+        names = {value for value in (maps.get("QuestionID") or {}).values()}
+        contact_map = maps.get("ContactRuleMap") or {}
+        names |= {value for value in contact_map.values() if value not in CONTACT_FIELDS}
+        known = lookups.field_names(member_id, ENTITY_IDS[entity], names)
+        problems += [f"FieldsRule.{entity}: no {entity} field {name!r} in the portal"
+                     for name in sorted(names - known)]
+    return problems
+
+
+def _stage_entity(pipeline_id: int) -> str:
+    return "DEAL_STAGE" if pipeline_id == 0 else f"DEAL_STAGE_{pipeline_id}"
+
+
+def broken_rules(member_id: str):
+    """(quiz_id, problems) for every live rule of the portal that points at something gone."""
+    for rule in rules.all_live(member_id):
+        problems = reference_problems(member_id, rule.request)
+        if problems:
+            yield rule.quiz_id, problems

@@ -1,0 +1,1 @@
+"""The API contract: openapi.yaml (a package only so that the wheel carries the file)."""

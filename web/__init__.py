@@ -1,0 +1,1 @@
+"""HTTP plumbing around the handlers: routing, identity, error bodies, access log."""

@@ -1,0 +1,166 @@
+"""The worker: claims due jobs one at a time, runs them, and records how they ended."""
+import logging
+import os
+import socket
+import threading
+import time
+
+from bitrix_client import BitrixError, backoff
+from service.portal_client import PortalUnusable
+from storage import job_queue, portals
+from storage.db import UNAVAILABLE, connection
+from worker import duties
+from worker.kinds import HOLD, registry
+
+log = logging.getLogger(__name__)
+DUTIES_EVERY = 30.0
+REAP_EVERY = 5.0  # a dead worker's job is taken over soon after its lease ends
+
+
+class Worker:
+    def __init__(self, ctx, kinds=None, name=None):
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.kinds = kinds or registry()
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
+        self._interrupted = None  # a job the database went away under, to queue again when it is back
+
+    def run(self, stop: threading.Event) -> None:
+        """Work until `stop` is set; the job in hand is finished first."""
+        log.info("worker %s started", self.name)
+        next_duties = next_reap = 0.0
+        while not stop.is_set():
+            try:
+                self._requeue_interrupted()
+                if time.monotonic() >= next_duties:
+                    with connection():
+                        duties.run_duties(self.settings)
+                    next_duties = next_reap = time.monotonic() + DUTIES_EVERY
+                elif time.monotonic() >= next_reap:
+                    with connection():
+                        job_queue.reap_expired(self.settings.job_max_attempts)
+                    next_reap = time.monotonic() + REAP_EVERY
+                ran = self.run_once()
+            except UNAVAILABLE as error:
+                log.error("worker %s: database unavailable (%s), waiting", self.name, type(error).__name__)
+                ran = False
+                stop.wait(self.settings.worker_poll_seconds * 5)
+            if not ran:
+                stop.wait(self.settings.worker_poll_seconds)
+        log.info("worker %s stopped", self.name)
+
+    def run_once(self, kinds=None) -> bool:
+        """Claim and run one due job; False when there was none."""
+        with connection():
+            job = job_queue.claim(self.name, self.settings.job_lease_seconds, kinds)
+            if job is None:
+                return False
+            self._execute(job)
+            return True
+
+    def _requeue_interrupted(self) -> None:
+        """The database is back: queue at once the job it went away under (no lease wait)."""
+        if self._interrupted is not None:
+            with connection():
+                job_queue.retry_later(self._interrupted, "database unavailable during the job", 0,
+                                 self.settings.job_max_attempts)
+            self._interrupted = None
+
+    def drain(self, deadline_seconds: float = 30.0) -> int:
+        """Run due jobs until none is left (tests, tools); returns how many ran."""
+        ran, until = 0, time.monotonic() + deadline_seconds
+        while time.monotonic() < until and self.run_once():
+            ran += 1
+        return ran
+
+    def _execute(self, job) -> None:
+        kind = self.kinds.get(job.kind)
+        if kind is None:
+            job_queue.fail(job, f"unknown job kind {job.kind!r}")
+            return
+        started = time.monotonic()
+        try:
+            with Heartbeat(job, self.settings.job_lease_seconds):
+                outcome = self._outcome(job, kind)
+        except UNAVAILABLE:
+            self._interrupted = job
+            raise
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self.ctx.metrics.jobs.labels(job.kind, outcome).inc()
+        log.info("job %s kind=%s portal=%s attempt=%d outcome=%s duration_ms=%.0f", job.id, job.kind,
+                 job.member_id, job.attempts, outcome, elapsed_ms,
+                 extra={"fields": {"job": job.id, "kind": job.kind, "portal": job.member_id,
+                                   "attempt": job.attempts, "outcome": outcome, "duration_ms": round(elapsed_ms)}})
+
+    def _outcome(self, job, kind) -> str:
+        try:
+            kind.run(self.ctx, job)
+        except PortalUnusable as error:
+            return self._portal_unusable(job, kind, error.message)
+        except BitrixError as error:
+            reason = f"{type(error).__name__}: {error}"[:500]
+            if error.stale:
+                log.warning("portal %s is unusable: %s", job.member_id, reason)
+                portals.mark_stale(job.member_id, reason)
+                return self._portal_unusable(job, kind, reason)
+            if error.retryable:
+                self._retry(job, reason)
+                return "retry"
+            job_queue.fail(job, reason)
+            return "failed"
+        except UNAVAILABLE:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the worker; the job says why
+            log.exception("job %s kind=%s crashed", job.id, job.kind)
+            self._retry(job, f"internal error: {type(error).__name__}")
+            return "retry"
+        job_queue.done(job)
+        return "done"
+
+    def _portal_unusable(self, job, kind, reason: str) -> str:
+        if kind.when_portal_unusable == HOLD:
+            job_queue.hold(job, reason)
+            if kind.on_hold is not None:
+                kind.on_hold(job, reason)
+            return "held"
+        job_queue.fail(job, reason)
+        cancellable = [name for name, other in self.kinds.items() if other.when_portal_unusable != HOLD]
+        job_queue.cancel_queued(job.member_id, cancellable, reason)
+        return "cancelled"
+
+    def _retry(self, job, reason: str) -> None:
+        delay = backoff(job.attempts, self.settings.job_retry_base_seconds, self.settings.job_retry_max_seconds)
+        job_queue.retry_later(job, reason, delay, self.settings.job_max_attempts)
+
+
+class Heartbeat:
+    """Renews a running job's lease so that a long job is not taken over while alive."""
+
+    def __init__(self, job, lease_seconds: float):
+        self.job, self.lease = job, lease_seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self):
+        while not self.stop.wait(self.lease / 3):
+            try:
+                with connection():
+                    job_queue.extend_lease(self.job.id, self.job.worker, self.lease)
+            except UNAVAILABLE:
+                log.warning("could not renew the lease of job %s", self.job.id)
+
+
+def start_in_background(ctx) -> tuple[threading.Thread, threading.Event]:
+    """The worker in a daemon thread of this process (the API's embedded worker)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=Worker(ctx).run, args=(stop,), name="job-worker", daemon=True)
+    thread.start()
+    return thread, stop
