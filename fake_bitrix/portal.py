@@ -22,6 +22,9 @@ class Portal:
     (401 or 403 for insufficient_scope), ``deleted_status`` (PORTAL_DELETED, 410),
     ``batch_overflow`` ("request": >50 commands fail the whole batch with 400; "command": the surplus
     commands fail in ``result_error``).
+
+    Knobs: ``set_limits``, ``set_state``, ``revoke``; failures: ``fail``, ``refuse``,
+    ``lose_answer``, ``clear_faults`` (see ``faults.py``).
     """
 
     def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -94,13 +97,33 @@ class Portal:
 
     def fail(self, method: str | None = None, times: int | None = 1, status: int | None = 500,
              error: str = "INTERNAL_SERVER_ERROR", description: str = "", delay: float = 0.0,
-             raw_body: str | bytes | None = None, after_effect: bool = False) -> None:
-        """The next ``times`` calls of ``method`` (None: any; times None: until cleared) fail so.
+             raw_body: str | bytes | None = None, after_effect: bool = False, nth: int = 1,
+             drop: bool = False) -> Fault:
+        """From the ``nth`` call of ``method`` on (None: any request), ``times`` calls fail so.
 
-        ``status`` None or 200 without ``raw_body`` means only slow: answered normally after ``delay``.
+        ``status`` None or 200 without ``raw_body`` means only slow: answered normally after ``delay``;
+        ``drop`` closes the connection without an answer; ``after_effect``: the call ran first.
         """
         name = method.lower().removesuffix(".json") if method else None
-        self.faults.add(Fault(name, times, status, error, description, delay, raw_body, after_effect))
+        return self.faults.add(Fault(name, times, status, error, description, delay, raw_body, after_effect,
+                                     nth, drop))
+
+    def refuse(self, method: str, description: str = "Access denied.", nth: int = 1,
+               times: int | None = 1) -> Fault:
+        """The ``nth`` call of a legacy CRM method (alone or inside a batch) is refused, nothing done.
+
+        As crm.contact.add and friends refuse: HTTP 400 (inside a batch: its ``result_error``
+        entry) with an empty ``error`` and the reason in ``error_description``.
+        """
+        return self.fail(method, times, 400, "", description, nth=nth)
+
+    def lose_answer(self, method: str = "batch", status: int | None = None, nth: int = 1,
+                    times: int | None = 1, delay: float = 0.0) -> Fault:
+        """The ``nth`` call of ``method`` takes effect (a batch: all its commands), then its answer
+        is lost: the connection closes (``status`` None) or the client gets that 5xx instead."""
+        if status is None:
+            return self.fail(method, times, None, delay=delay, after_effect=True, nth=nth, drop=True)
+        return self.fail(method, times, status, delay=delay, after_effect=True, nth=nth)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -1,6 +1,8 @@
 """``batch``: up to 50 ``"method?query"`` commands run in order, with ``$result[key][...]`` references.
 
 The answer is HTTP 200 even when commands fail; each of the five maps is ``[]`` when empty (PHP).
+A fault injected into one command (``Portal.fail`` / ``refuse`` / ``lose_answer``) fails that
+command only, or drops the whole connection after the commands before it ran.
 """
 import dataclasses
 import re
@@ -61,6 +63,8 @@ def _run(call, command: str, values: dict):
     if name == "batch":
         raise BitrixError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage")
     fault = portal.faults.take(name, named_only=True)
+    if fault is not None:
+        portal.counters.bump("faults")
     if fault is not None and not fault.after_effect:
         strike(fault, portal.stopping)
     result = invoke(call, name, params)
