@@ -21,7 +21,10 @@ class Portal:
     Switches tests may set: ``scope`` (granted to the app, "crm,user"), ``scope_error_status``
     (401 or 403 for insufficient_scope), ``deleted_status`` (PORTAL_DELETED, 410),
     ``batch_overflow`` ("request": >50 commands fail the whole batch with 400; "command": the surplus
-    commands fail in ``result_error``).
+    commands fail in ``result_error``), ``link_check`` ("none": an add or update stores links to
+    contacts, companies and leads as given, even to IDs that do not exist, as for an administrator;
+    "read": a link to an ID that does not exist refuses the call, as for a user who may read only
+    existing items).
 
     Knobs: ``set_limits``, ``set_state``, ``revoke``; failures: ``fail``, ``refuse``,
     ``lose_answer``, ``clear_faults`` (see ``faults.py``).
@@ -35,6 +38,7 @@ class Portal:
         self.scope = fake.scope
         self.state = "active"
         self.scope_error_status, self.deleted_status, self.batch_overflow = 401, 410, "request"
+        self.link_check = "none"
         self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
         self.operating = OperatingMeter(self.clock)
         self.faults = FaultQueue()

@@ -1,10 +1,12 @@
 """Legacy CRM rows: ``crm.{lead,deal,contact,company}.add / .get / .list / .update / .delete``.
 
 Errors follow the legacy style: HTTP 400, an empty ``error`` and the reason in the description.
+Field values are taken as PHP takes them (``internalize.py``).
 """
 from ..data import ENTITY_TYPES, MULTI_FIELDS
 from ..envelope import legacy_error
 from ..listing import conditions, ordering, page, start_of
+from .internalize import internalize
 from .params import entity_id, must_be_array
 from .registry import method
 
@@ -24,7 +26,8 @@ def _row(call, entity: str, params: dict) -> dict:
 
 
 def add(entity: str, call, params: dict) -> int:
-    return call.portal.data.add_entity(entity, _fields(params), call.user_id, call.portal.clock.now())
+    portal = call.portal
+    return portal.data.add_entity(entity, internalize(portal, _fields(params)), call.user_id, portal.clock.now())
 
 
 def get(entity: str, call, params: dict) -> dict:
@@ -33,7 +36,8 @@ def get(entity: str, call, params: dict) -> dict:
 
 def update(entity: str, call, params: dict) -> bool:
     row = _row(call, entity, params)
-    call.portal.data.update_entity(entity, row, _fields(params), call.user_id, call.portal.clock.now())
+    fields = internalize(call.portal, _fields(params))
+    call.portal.data.update_entity(entity, row, fields, call.user_id, call.portal.clock.now())
     return True
 
 
