@@ -8,6 +8,7 @@ from .authorize import authorize
 from .envelope import BitrixError
 from .faults import Fault, FaultQueue
 from .limits import LeakyBucket, OperatingMeter
+from .methods.crm_mode import CLASSIC_CRM, SIMPLE_CRM
 from .server import Listener, Request, Response, html_response
 from .stats import Stats
 
@@ -24,10 +25,12 @@ class Portal:
     commands fail in ``result_error``), ``link_check`` ("none": an add or update stores links to
     contacts, companies and leads as given, even to IDs that do not exist, as for an administrator;
     "read": a link to an ID that does not exist refuses the call, as for a user who may read only
-    existing items).
+    existing items), ``converted_leads`` in simple CRM mode ("hidden": a converted lead cannot be
+    read or listed; "visible": it can, with STATUS_ID CONVERTED), ``simple_crm_category`` (the deal
+    pipeline simple mode converts leads into, 0).
 
-    Knobs: ``set_limits``, ``set_state``, ``revoke``; failures: ``fail``, ``refuse``,
-    ``lose_answer``, ``clear_faults`` (see ``faults.py``).
+    Knobs: ``set_limits``, ``set_crm_mode``, ``set_state``, ``revoke``; failures: ``fail``,
+    ``refuse``, ``lose_answer``, ``clear_faults`` (see ``faults.py``).
     """
 
     def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -38,7 +41,9 @@ class Portal:
         self.scope = fake.scope
         self.state = "active"
         self.scope_error_status, self.deleted_status, self.batch_overflow = 401, 410, "request"
-        self.link_check = "none"
+        self.link_check, self.converted_leads, self.simple_crm_category = "none", "hidden", 0
+        self.crm_mode = CLASSIC_CRM
+        self.converted_lead_ids: set[int] = set()
         self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
         self.operating = OperatingMeter(self.clock)
         self.faults = FaultQueue()
@@ -98,6 +103,12 @@ class Portal:
         """Leaky bucket size and drain per second; operating seconds per method and 10 minutes (429)."""
         self.bucket.configure(bucket, drain, enabled)
         self.operating.limit = operating_limit
+
+    def set_crm_mode(self, mode: int) -> None:
+        """1: classic CRM, with leads (default); 2: simple CRM, a new lead is converted at once."""
+        if mode not in (CLASSIC_CRM, SIMPLE_CRM):
+            raise ValueError("CRM mode is 1 (classic) or 2 (simple)")
+        self.crm_mode = mode
 
     def fail(self, method: str | None = None, times: int | None = 1, status: int | None = 500,
              error: str = "INTERNAL_SERVER_ERROR", description: str = "", delay: float = 0.0,
