@@ -7,6 +7,7 @@ from . import rest
 from .authorize import authorize
 from .envelope import BitrixError
 from .faults import Fault, FaultQueue
+from .latency import Latency
 from .limits import LeakyBucket, OperatingMeter
 from .methods.crm_mode import CLASSIC_CRM, SIMPLE_CRM
 from .server import Listener, Request, Response, html_response
@@ -29,8 +30,8 @@ class Portal:
     read or listed; "visible": it can, with STATUS_ID CONVERTED), ``simple_crm_category`` (the deal
     pipeline simple mode converts leads into, 0).
 
-    Knobs: ``set_limits``, ``set_crm_mode``, ``set_state``, ``revoke``; failures: ``fail``,
-    ``refuse``, ``lose_answer``, ``clear_faults`` (see ``faults.py``).
+    Knobs: ``set_limits``, ``set_latency``, ``set_crm_mode``, ``set_state``, ``revoke``; failures:
+    ``fail``, ``refuse``, ``lose_answer``, ``clear_faults`` (see ``faults.py``).
     """
 
     def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -44,6 +45,7 @@ class Portal:
         self.link_check, self.converted_leads, self.simple_crm_category = "none", "hidden", 0
         self.crm_mode = CLASSIC_CRM
         self.converted_lead_ids: set[int] = set()
+        self.latency = Latency()
         self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
         self.operating = OperatingMeter(self.clock)
         self.faults = FaultQueue()
@@ -103,6 +105,10 @@ class Portal:
         """Leaky bucket size and drain per second; operating seconds per method and 10 minutes (429)."""
         self.bucket.configure(bucket, drain, enabled)
         self.operating.limit = operating_limit
+
+    def set_latency(self, seconds: float, jitter: float = 0.0, seed: int | None = None) -> None:
+        """Every REST request of this portal is answered ``seconds`` ± ``jitter`` after it arrived."""
+        self.latency.configure(seconds, jitter, seed)
 
     def set_crm_mode(self, mode: int) -> None:
         """1: classic CRM, with leads (default); 2: simple CRM, a new lead is converted at once."""
