@@ -5,6 +5,7 @@ thread polling every few milliseconds (measured: 500 idle portals burnt 40% of a
 thread waits on all of them at once and hands each new connection to its server, which serves it
 in a thread of its own (``ThreadingMixIn``), so a slow answer holds only its own connection.
 """
+import os
 import selectors
 import socket
 import threading
@@ -16,6 +17,9 @@ class Acceptor:
     """Accepts for any number of ``socketserver`` servers; ``add`` and ``remove`` are thread-safe."""
 
     def __init__(self):
+        self._fresh()
+
+    def _fresh(self) -> None:
         self._selector = selectors.DefaultSelector()
         self._lock = threading.Lock()
         self._pending: list = []  # (add: bool, server, done) for the accepting thread to apply
@@ -85,3 +89,6 @@ def _accept(server) -> None:
 
 
 ACCEPTOR = Acceptor()
+# A forked child must not share the parent's selector (an epoll registration is the kernel's, not the
+# process's): it starts with an acceptor of its own and none of the parent's listeners.
+os.register_at_fork(after_in_child=ACCEPTOR._fresh)
