@@ -7,7 +7,9 @@ from . import rest
 from .authorize import authorize
 from .envelope import BitrixError
 from .faults import Fault, FaultQueue
+from .latency import Latency
 from .limits import LeakyBucket, OperatingMeter
+from .methods.crm_mode import CLASSIC_CRM, SIMPLE_CRM
 from .server import Listener, Request, Response, html_response
 from .stats import Stats
 
@@ -21,7 +23,15 @@ class Portal:
     Switches tests may set: ``scope`` (granted to the app, "crm,user"), ``scope_error_status``
     (401 or 403 for insufficient_scope), ``deleted_status`` (PORTAL_DELETED, 410),
     ``batch_overflow`` ("request": >50 commands fail the whole batch with 400; "command": the surplus
-    commands fail in ``result_error``).
+    commands fail in ``result_error``), ``link_check`` ("none": an add or update stores links to
+    contacts, companies and leads as given, even to IDs that do not exist, as for an administrator;
+    "read": a link to an ID that does not exist refuses the call, as for a user who may read only
+    existing items), ``converted_leads`` in simple CRM mode ("hidden": a converted lead cannot be
+    read or listed; "visible": it can, with STATUS_ID CONVERTED), ``simple_crm_category`` (the deal
+    pipeline simple mode converts leads into, 0).
+
+    Knobs: ``set_limits``, ``set_latency``, ``set_crm_mode``, ``set_state``, ``revoke``; failures:
+    ``fail``, ``refuse``, ``lose_answer``, ``clear_faults`` (see ``faults.py``).
     """
 
     def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -32,6 +42,10 @@ class Portal:
         self.scope = fake.scope
         self.state = "active"
         self.scope_error_status, self.deleted_status, self.batch_overflow = 401, 410, "request"
+        self.link_check, self.converted_leads, self.simple_crm_category = "none", "hidden", 0
+        self.crm_mode = CLASSIC_CRM
+        self.converted_lead_ids: set[int] = set()
+        self.latency = Latency()
         self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
         self.operating = OperatingMeter(self.clock)
         self.faults = FaultQueue()
@@ -92,15 +106,45 @@ class Portal:
         self.bucket.configure(bucket, drain, enabled)
         self.operating.limit = operating_limit
 
+    def set_latency(self, seconds: float, jitter: float = 0.0, seed: int | None = None) -> None:
+        """Every REST request of this portal is answered ``seconds`` ± ``jitter`` after it arrived."""
+        self.latency.configure(seconds, jitter, seed)
+
+    def set_crm_mode(self, mode: int) -> None:
+        """1: classic CRM, with leads (default); 2: simple CRM, a new lead is converted at once."""
+        if mode not in (CLASSIC_CRM, SIMPLE_CRM):
+            raise ValueError("CRM mode is 1 (classic) or 2 (simple)")
+        self.crm_mode = mode
+
     def fail(self, method: str | None = None, times: int | None = 1, status: int | None = 500,
              error: str = "INTERNAL_SERVER_ERROR", description: str = "", delay: float = 0.0,
-             raw_body: str | bytes | None = None, after_effect: bool = False) -> None:
-        """The next ``times`` calls of ``method`` (None: any; times None: until cleared) fail so.
+             raw_body: str | bytes | None = None, after_effect: bool = False, nth: int = 1,
+             drop: bool = False) -> Fault:
+        """From the ``nth`` call of ``method`` on (None: any request), ``times`` calls fail so.
 
-        ``status`` None or 200 without ``raw_body`` means only slow: answered normally after ``delay``.
+        ``status`` None or 200 without ``raw_body`` means only slow: answered normally after ``delay``;
+        ``drop`` closes the connection without an answer; ``after_effect``: the call ran first.
         """
         name = method.lower().removesuffix(".json") if method else None
-        self.faults.add(Fault(name, times, status, error, description, delay, raw_body, after_effect))
+        return self.faults.add(Fault(name, times, status, error, description, delay, raw_body, after_effect,
+                                     nth, drop))
+
+    def refuse(self, method: str, description: str = "Access denied.", nth: int = 1,
+               times: int | None = 1) -> Fault:
+        """The ``nth`` call of a legacy CRM method (alone or inside a batch) is refused, nothing done.
+
+        As crm.contact.add and friends refuse: HTTP 400 (inside a batch: its ``result_error``
+        entry) with an empty ``error`` and the reason in ``error_description``.
+        """
+        return self.fail(method, times, 400, "", description, nth=nth)
+
+    def lose_answer(self, method: str = "batch", status: int | None = None, nth: int = 1,
+                    times: int | None = 1, delay: float = 0.0) -> Fault:
+        """The ``nth`` call of ``method`` takes effect (a batch: all its commands), then its answer
+        is lost: the connection closes (``status`` None) or the client gets that 5xx instead."""
+        if status is None:
+            return self.fail(method, times, None, delay=delay, after_effect=True, nth=nth, drop=True)
+        return self.fail(method, times, status, delay=delay, after_effect=True, nth=nth)
 
     def clear_faults(self) -> None:
         self.faults.clear()

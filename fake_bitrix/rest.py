@@ -1,6 +1,8 @@
 """A portal's ``/rest/`` side: routing, parameters, authentication, faults, the answer envelope.
 
 Order of checks for one request: injected fault, portal state, leaky bucket, auth, method, scope.
+A portal with a latency (``Portal.set_latency``) waits half of it before handling the request and
+half after: the call takes effect in the middle, as on a real server.
 """
 import json
 import logging
@@ -54,6 +56,16 @@ def handle(portal, request: Request) -> Response:
     if found is None:
         return json_response(404, METHOD_NOT_FOUND.body())
     name, webhook = found
+    pause = portal.latency.draw()
+    if pause:
+        portal.stopping.wait(pause / 2)
+    response = _handle(portal, request, name, webhook)
+    if pause:
+        portal.stopping.wait(pause / 2)
+    return response
+
+
+def _handle(portal, request: Request, name: str, webhook) -> Response:
     portal.counters.bump("requests")
     portal.counters.count_method(name)
     fault = portal.faults.take(name)

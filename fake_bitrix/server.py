@@ -1,14 +1,18 @@
 """HTTP plumbing: one loopback listener per fake host, turning requests into plain objects.
 
 The application behind a listener is a callable ``app(Request) -> Response``; it never sees sockets.
-Nothing here logs paths or query strings: they carry tokens, codes and webhook secrets.
+Every connection is served in a thread of its own (so a slow answer delays only itself); one shared
+thread accepts for all listeners (``acceptor.py``). A ``Response`` with ``drop`` set closes the
+connection without answering. Nothing here logs paths or query strings: they carry tokens, codes
+and webhook secrets.
 """
 import json
 import logging
 import socket
-import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .acceptor import ACCEPTOR
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,7 @@ class Response:
     body: bytes = b""
     content_type: str = "application/json; charset=utf-8"
     headers: dict = field(default_factory=dict)
+    drop: bool = False  # close the connection instead of answering (an answer lost on the way)
 
 
 def json_response(status: int, payload) -> Response:
@@ -79,10 +84,20 @@ class _Handler(BaseHTTPRequestHandler):
             logger.exception("fake Bitrix24 host failed on a %s request", self.command)
             response = json_response(500, {"error": "INTERNAL_SERVER_ERROR",
                                            "error_description": "Internal error"})
+        if response.drop:
+            self._drop()
+            return
         try:
             self._send(response)
         except OSError:
             pass  # the client gave up waiting (a slow-answer fault) or the listener is stopping
+
+    def _drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _send(self, response: Response):
         self.send_response(response.status)
@@ -95,13 +110,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Listener:
-    """A threaded HTTP server on ``host`` (a free port when ``port`` is 0) serving ``app``."""
+    """An HTTP server on ``host`` (a free port when ``port`` is 0) serving ``app``, a thread per connection."""
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
         self._server = ThreadingHTTPServer((host, port), _Handler)
         self._server.app = app
         self._server.connections = set()
-        self._thread = None
+        self._serving = False
         self.host = host
         self.port = self._server.server_address[1]
 
@@ -115,17 +130,16 @@ class Listener:
         return f"http://{self.domain}"
 
     def start(self) -> None:
-        """Serve in a daemon thread."""
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        name=f"fake-bitrix-{self.port}", daemon=True)
-        self._thread.start()
+        """Start accepting connections."""
+        if not self._serving:
+            ACCEPTOR.add(self._server)
+            self._serving = True
 
     def stop(self) -> None:
         """Stop accepting, drop kept-alive connections and free the port."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join()
-            self._thread = None
+        if self._serving:
+            ACCEPTOR.remove(self._server)
+            self._serving = False
         for connection in list(self._server.connections):
             try:
                 connection.shutdown(socket.SHUT_RDWR)

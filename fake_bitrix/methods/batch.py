@@ -1,19 +1,24 @@
 """``batch``: up to 50 ``"method?query"`` commands run in order, with ``$result[key][...]`` references.
 
 The answer is HTTP 200 even when commands fail; each of the five maps is ``[]`` when empty (PHP).
+Commands keep the maps the rest module keeps while it runs (``result``, ``next``, ``total``, ``time``,
+``error``) and references resolve against them (``references.py``). A fault injected into one
+command (``Portal.fail`` / ``refuse`` / ``lose_answer``) fails that command only, or drops the whole
+connection after the commands before it ran.
 """
 import dataclasses
-import re
 import time
 
 from .. import phpquery
 from ..envelope import BitrixError, Listing, php_array, time_block, truthy
 from ..faults import strike
+from .references import resolve
 from .registry import BASIC, invoke, method
 
 MAX_COMMANDS = 50
-_REFERENCE = re.compile(r"\$result\[([^\[\]]*)\]((?:\[[^\[\]]*\])*)")
 _TOO_MANY = ("ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded")
+_ANSWER_NAMES = {"result": "result", "error": "result_error", "total": "result_total", "next": "result_next",
+                 "time": "result_time"}
 
 
 @method("batch", scope=BASIC)
@@ -24,36 +29,41 @@ def batch(call, params: dict):
         raise BitrixError(400, "INVALID_REQUEST", "Parameter 'cmd' must be array")
     if len(commands) > MAX_COMMANDS and call.portal.batch_overflow == "request":
         raise BitrixError(400, *_TOO_MANY)
-    outcome = {name: {} for name in ("result", "result_error", "result_total", "result_next", "result_time")}
-    values = {}  # str(key) -> result, for references
+    so_far = {"result": {}, "next": {}, "total": {}, "time": {}, "error": {}}  # the rest module's $arResult
     sub_call = dataclasses.replace(call, in_batch=True)
     for position, (key, command) in enumerate(commands.items()):
         if position >= MAX_COMMANDS:
-            outcome["result_error"][key] = {"error": _TOO_MANY[0], "error_description": _TOO_MANY[1]}
+            _record_error(so_far, key, BitrixError(400, *_TOO_MANY))
             continue
         began, clock_began = time.perf_counter(), call.portal.clock.now()
         try:
-            result = _run(sub_call, str(command), values)
+            result = _run(sub_call, str(command), so_far)
         except BitrixError as error:
-            outcome["result_error"][key] = error.body()
+            _record_error(so_far, key, error)
             if truthy(params.get("halt", 0)):
                 break
             continue
-        plain = result.result if isinstance(result, Listing) else result
-        values[str(key)] = outcome["result"][key] = plain
+        so_far["result"][key] = result.result if isinstance(result, Listing) else result
         if isinstance(result, Listing):
-            outcome["result_total"][key] = result.total
+            so_far["total"][key] = result.total
             if result.next is not None:
-                outcome["result_next"][key] = result.next
+                so_far["next"][key] = result.next
         spent = time.perf_counter() - began
-        outcome["result_time"][key] = time_block(clock_began, clock_began + spent, spent)
-    return {name: php_array(mapping) for name, mapping in outcome.items()}
+        so_far["time"][key] = time_block(clock_began, clock_began + spent, spent)
+    return {answer: php_array(so_far[name]) for name, answer in _ANSWER_NAMES.items()}
 
 
-def _run(call, command: str, values: dict):
+def _record_error(so_far: dict, key, error: BitrixError) -> None:
+    # The rest module stores ``$res['error'] = $res`` and then every key of $res, so a failed command
+    # also leaves an ``error_description`` map behind (a name references can match, too).
+    so_far["error"][key] = error.body()
+    so_far.setdefault("error_description", {})[key] = error.description
+
+
+def _run(call, command: str, so_far: dict):
     name, _, query = command.partition("?")
     name = name.strip().lower().removesuffix(".json")
-    params = _resolve(phpquery.parse(query), values)
+    params = resolve(phpquery.parse(query), so_far)
     params.pop("auth", None)
     portal = call.portal
     portal.counters.count_method(name)
@@ -61,35 +71,11 @@ def _run(call, command: str, values: dict):
     if name == "batch":
         raise BitrixError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage")
     fault = portal.faults.take(name, named_only=True)
+    if fault is not None:
+        portal.counters.bump("faults")
     if fault is not None and not fault.after_effect:
         strike(fault, portal.stopping)
     result = invoke(call, name, params)
     if fault is not None:
         strike(fault, portal.stopping)
     return result
-
-
-def _resolve(value, values: dict):
-    """Replace ``$result[key][field]...`` with earlier results (whole values keep their type)."""
-    if isinstance(value, dict):
-        return {key: _resolve(item, values) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_resolve(item, values) for item in value]
-    if not isinstance(value, str) or "$result" not in value:
-        return value
-    whole = _REFERENCE.fullmatch(value)
-    if whole:
-        return _lookup(whole, values)
-    return _REFERENCE.sub(lambda match: str(_lookup(match, values)), value)
-
-
-def _lookup(match, values: dict):
-    node = values.get(match.group(1))
-    for part in re.findall(r"\[([^\[\]]*)\]", match.group(2)):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            node = None
-    return "" if node is None else node

@@ -2,6 +2,7 @@
 import re
 
 from ..envelope import legacy_error
+from .crm_mode import readable_rows
 from .registry import method
 
 MAX_VALUES = 20
@@ -46,7 +47,7 @@ def find_by_communication(call, params: dict):
     for type_name, entity in _ORDER:
         if only and only != type_name:
             continue
-        ids = [int(row["ID"]) for row in call.portal.data.rows(entity)
+        ids = [int(row["ID"]) for row in readable_rows(call.portal, entity)
                if any(_key(kind, entry["VALUE"]) in wanted for entry in row.get(kind) or [])]
         if ids:
             found[type_name] = ids

@@ -1,10 +1,14 @@
 """Legacy CRM rows: ``crm.{lead,deal,contact,company}.add / .get / .list / .update / .delete``.
 
 Errors follow the legacy style: HTTP 400, an empty ``error`` and the reason in the description.
+Field values are taken as PHP takes them (``internalize.py``); in simple CRM mode a new lead is
+converted at once and may vanish from reads (``crm_mode.py``).
 """
 from ..data import ENTITY_TYPES, MULTI_FIELDS
 from ..envelope import legacy_error
 from ..listing import conditions, ordering, page, start_of
+from .crm_mode import SIMPLE_CRM, convert_lead, hidden, readable_rows
+from .internalize import internalize
 from .params import entity_id, must_be_array
 from .registry import method
 
@@ -17,14 +21,19 @@ def _fields(params: dict) -> dict:
 
 
 def _row(call, entity: str, params: dict) -> dict:
-    row = call.portal.data.entities[entity].get(entity_id(params))
-    if row is None:
+    wanted = entity_id(params)
+    row = call.portal.data.entities[entity].get(wanted)
+    if row is None or hidden(call.portal, entity, wanted):
         raise legacy_error("Not found")
     return row
 
 
 def add(entity: str, call, params: dict) -> int:
-    return call.portal.data.add_entity(entity, _fields(params), call.user_id, call.portal.clock.now())
+    portal = call.portal
+    new_id = portal.data.add_entity(entity, internalize(portal, _fields(params)), call.user_id, portal.clock.now())
+    if entity == "lead" and portal.crm_mode == SIMPLE_CRM:
+        convert_lead(call, new_id)
+    return new_id
 
 
 def get(entity: str, call, params: dict) -> dict:
@@ -33,7 +42,8 @@ def get(entity: str, call, params: dict) -> dict:
 
 def update(entity: str, call, params: dict) -> bool:
     row = _row(call, entity, params)
-    call.portal.data.update_entity(entity, row, _fields(params), call.user_id, call.portal.clock.now())
+    fields = internalize(call.portal, _fields(params))
+    call.portal.data.update_entity(entity, row, fields, call.user_id, call.portal.clock.now())
     return True
 
 
@@ -47,7 +57,7 @@ def list_rows(entity: str, call, params: dict):
     flt, order = must_be_array(params, "filter"), ordering(must_be_array(params, "order"))
     select = params.get("select") or []
     select = [str(name).upper() for name in (select if isinstance(select, list) else list(select.values()))]
-    return page(call.portal.data.rows(entity), conditions(flt), order, start_of(params),
+    return page(readable_rows(call.portal, entity), conditions(flt), order, start_of(params),
                 transform=lambda row: _selected(row, select))
 
 

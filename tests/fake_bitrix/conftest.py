@@ -34,7 +34,19 @@ class Rest:
 
 
 @pytest.fixture
-def rest(fake_portal):
-    caller = Rest(fake_portal, fake_portal.issue_tokens()["access_token"])
-    yield caller
-    caller.session.close()
+def rest_for():
+    """Makes a ``Rest`` caller for any portal (``rest_for(portal)``); sessions closed after the test."""
+    callers = []
+
+    def make(portal) -> Rest:
+        callers.append(Rest(portal, portal.issue_tokens()["access_token"]))
+        return callers[-1]
+
+    yield make
+    for caller in callers:
+        caller.session.close()
+
+
+@pytest.fixture
+def rest(fake_portal, rest_for):
+    return rest_for(fake_portal)
