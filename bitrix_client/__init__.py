@@ -26,6 +26,7 @@ from .errors import (
     UnknownOAuthServer,
     UserDeactivated,
 )
+from .events import AppEvent, parse_event
 from .limiter import LeakyBucket, limiter_for
 from .lists import fetch_all, iter_list
 from .oauth import OAuthClient, TokenSet
@@ -36,11 +37,11 @@ from .scan import fetch_all_by_id
 from .tokens import TokenHolder
 
 __all__ = [
-    "DEFAULT_SERVERS", "ApiError", "AppUninstalled", "BatchResult", "BitrixClient", "BitrixError",
+    "DEFAULT_SERVERS", "ApiError", "AppEvent", "AppUninstalled", "BatchResult", "BitrixClient", "BitrixError",
     "ExpiredToken", "InsecureEndpoint", "InsufficientScope", "InvalidClient", "InvalidGrant", "InvalidToken",
     "LeakyBucket", "MethodNotFound", "NotFound", "OAuthClient", "OAuthServers", "OperatingBudget",
     "OperationTimeLimit", "PortalGone", "PortalMoved", "PortalOverloaded", "PortalUnpaid", "RateLimited",
     "RetryPolicy", "ServerError", "TokenHolder", "TokenSet", "TransportError", "UnknownOAuthServer",
     "UserDeactivated", "budget_for", "error_for", "fetch_all", "fetch_all_by_id", "iter_list",
-    "limiter_for", "php_query",
+    "limiter_for", "parse_event", "php_query",
 ]

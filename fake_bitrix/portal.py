@@ -37,7 +37,8 @@ class Portal(Hosted, lifecycle.Lifecycle):
     state's error (``deleted_status`` 410, ``unpaid_status`` 401, ``blocked_status`` 403,
     ``overload_status`` 503), ``batch_overflow`` ("request": >50 commands fail the whole batch with
     400; "command": the surplus commands fail in ``result_error``), ``token_lifetime`` (seconds an
-    access token lives), ``uninstalled_rest_error`` (a key of ``UNINSTALLED_REST_ERRORS``).
+    access token lives), ``uninstalled_rest_error`` (a key of ``UNINSTALLED_REST_ERRORS``),
+    ``time_in_429`` (a 429 carries ``time`` with ``operating_reset_at``).
     """
 
     def __init__(self, fake, data, member_id: str | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -52,6 +53,7 @@ class Portal(Hosted, lifecycle.Lifecycle):
         self.deleted_status, self.unpaid_status, self.blocked_status, self.overload_status = 410, 401, 403, 503
         self.token_lifetime = ACCESS_LIFETIME
         self.uninstalled_rest_error = "APPLICATION_NOT_FOUND"
+        self.time_in_429 = False  # whether a 429 OPERATION_TIME_LIMIT carries `time` (undocumented)
         self.dismissed_users: set[int] = set()
         self.bucket = LeakyBucket(250, 5.0) if enterprise else LeakyBucket(50, 2.0)
         self.operating = OperatingMeter(self.clock)

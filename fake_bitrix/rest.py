@@ -69,7 +69,12 @@ def handle(portal, request: Request) -> Response:
         if fault is not None and fault.after_effect:
             strike(fault, portal.stopping)
     except BitrixError as error:
-        response = json_response(error.status, error.body())
+        body = error.body()
+        if error.error == "OPERATION_TIME_LIMIT" and portal.time_in_429:
+            now = portal.clock.now()
+            body["time"] = time_block(now, now, 0.0, portal.operating.operating(name),
+                                      portal.operating.reset_at(name))
+        response = json_response(error.status, body)
     except FaultAnswer as raw:
         response = raw.response
     error = _error_code(response)

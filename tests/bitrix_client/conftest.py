@@ -15,6 +15,7 @@ from fake_bitrix import testing
 # The fake's own fixtures, under their own names (an import would be shadowed by the arguments).
 fake_bitrix = testing.fake_bitrix
 fake_portal = testing.fake_portal
+event_sink = testing.event_sink
 
 FAST_RETRY = RetryPolicy(read_attempts=3, rate_limit_budget=20.0, base_delay=0.01, max_delay=0.2)
 

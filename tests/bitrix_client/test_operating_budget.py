@@ -38,12 +38,17 @@ def test_a_429_is_raised_at_once_with_the_reset_time_of_the_last_answer(make_cli
     assert requests_of(portal, "user.get") == 2  # never repeated, and paused after the refusal
 
 
-def test_a_429_without_any_earlier_answer_comes_back_in_a_minute(make_client, portal, fake_bitrix):
+@pytest.mark.parametrize("time_in_429", [False, True])
+def test_a_429_without_any_earlier_answer(make_client, portal, fake_bitrix, time_in_429):
+    portal.time_in_429 = time_in_429  # not documented either way
     client = make_client(portal)
     portal.operating.spend("profile", 481.0)
     with pytest.raises(OperationTimeLimit) as refused:
         client.call("profile")
-    assert refused.value.reset_at == pytest.approx(fake_bitrix.clock.now() + 60, abs=1)
+    if time_in_429:  # the refusal's own reset time
+        assert refused.value.reset_at == portal.operating.reset_at("profile")
+    else:  # nothing known: come back in a minute
+        assert refused.value.reset_at == pytest.approx(fake_bitrix.clock.now() + 60, abs=1)
 
 
 def test_batch_commands_refused_for_their_method_pause_it_and_a_paused_method_stops_the_batch(

@@ -1,14 +1,12 @@
 """Fixtures for the fake portal's own tests: the fake, a portal, and a REST caller holding a token."""
-from urllib.parse import parse_qsl
-
 import pytest
 import requests
 
 from fake_bitrix import testing
-from fake_bitrix.server import Listener, Request, Response
 
 fake_bitrix = testing.fake_bitrix
 fake_portal = testing.fake_portal
+event_sink = testing.event_sink
 
 
 class Rest:
@@ -42,29 +40,3 @@ def rest(fake_portal):
     yield caller
     caller.session.close()
 
-
-class EventSink:
-    """A loopback handler URL that records what is posted to it and answers ``status``."""
-
-    def __init__(self):
-        self.received: list[dict] = []
-        self.content_types: list[str] = []
-        self.status = 200
-        self._listener = Listener(self._serve)
-
-    @property
-    def url(self) -> str:
-        return f"{self._listener.url}/handler/"
-
-    def _serve(self, request: Request) -> Response:
-        self.content_types.append(request.content_type)
-        self.received.append(dict(parse_qsl(request.body.decode(), keep_blank_values=True)))
-        return Response(self.status, b"OK", "text/plain")
-
-
-@pytest.fixture
-def event_sink():
-    sink = EventSink()
-    sink._listener.start()
-    yield sink
-    sink._listener.stop()

@@ -106,5 +106,5 @@ def test_reinstalling_gives_a_new_application_token_and_old_pairs_stay_dead(fake
 def test_an_unreachable_handler_is_reported_not_raised(rest, event_sink):
     url = event_sink.url
     rest.result("event.bind", event="ONAPPUNINSTALL", handler=url)
-    event_sink._listener.stop()
+    event_sink.listener.stop()
     assert [post.status for post in rest.portal.uninstall()] == [None]
