@@ -22,6 +22,24 @@ log = logging.getLogger(__name__)
 DEFAULT_OAUTH_TIMEOUT = (3.05, 15)
 
 
+class _HideTokenQueries(logging.Filter):
+    """urllib3 logs each request line, query string included, at DEBUG; a token request by GET
+    carries the client secret and the code or refresh token there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(_is_token_query(arg) for arg in record.args):
+            record.args = tuple(arg.split("?", 1)[0] + "?[hidden]" if _is_token_query(arg) else arg
+                                for arg in record.args)
+        return True
+
+
+def _is_token_query(arg) -> bool:
+    return isinstance(arg, str) and "/oauth/token/?" in arg
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_HideTokenQueries())
+
+
 @dataclasses.dataclass(frozen=True)
 class TokenSet:
     """One portal's token pair and the facts the authorization server sent with it."""

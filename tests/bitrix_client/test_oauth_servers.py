@@ -1,4 +1,6 @@
 """Which OAuth server gets the secret: the allowlist, the portal's own server, and GET after a refused POST."""
+import logging
+
 import pytest
 
 from bitrix_client import DEFAULT_SERVERS, InvalidGrant, OAuthServers, TokenSet, UnknownOAuthServer
@@ -83,3 +85,16 @@ def test_other_refusals_are_not_repeated_by_get(fake_bitrix, fake_portal, oauth)
     with pytest.raises(InvalidGrant):
         oauth.refresh(tokens.refresh_token)
     assert fake_bitrix.stats.get("token_by_get", 0) == 0 and not oauth.get_only
+
+
+def test_a_token_request_by_get_leaves_no_secret_in_the_logs(fake_bitrix, fake_portal, oauth, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake_bitrix.default_oauth.refuse_post = True
+    code = fake_portal.approve("s")["code"]
+    tokens = oauth.exchange_code(code)
+    renewed = oauth.refresh(tokens.refresh_token)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/oauth/token/?[hidden]" in logged  # urllib3 did log the request line
+    for secret in (fake_bitrix.client_secret, code, tokens.refresh_token, tokens.access_token,
+                   renewed.access_token, renewed.refresh_token):
+        assert secret not in logged
