@@ -7,7 +7,8 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from .errors import BitrixError, error_for
+from .error_table import error_for
+from .errors import BitrixError
 
 MAX_COMMANDS = 50
 

@@ -13,17 +13,19 @@ import requests
 
 from . import lists, scan
 from .batch import BatchResult, encode_commands, read_batch
+from .error_table import error_for
 from .errors import (
     BitrixError,
     ExpiredToken,
     InsecureEndpoint,
     InvalidToken,
+    OperationTimeLimit,
     PortalMoved,
     RateLimited,
-    error_for,
 )
 from .limiter import LeakyBucket, limiter_for
 from .oauth import TokenSet
+from .operating import OperatingBudget, budget_for
 from .retry import RetryPolicy
 from .tokens import TokenHolder
 from .transport import decode_json, transport_error
@@ -36,14 +38,22 @@ _METHOD_NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
 
 class BitrixClient:
-    """REST client of one portal: URL, auth, timeout, limiter, retries and error mapping in one place."""
+    """REST client of one portal: URL, auth, timeout, limits, retries and error mapping in one place.
+
+    Expired or rejected tokens are renewed once through the holder; a moved portal (3xx) is
+    refreshed through the holder (whose strategy stores the new address) and the same request is
+    sent once to the new endpoint; a method whose operating budget is spent is not called
+    (OperationTimeLimit with `reset_at`, see `operating.py`).
+    """
 
     def __init__(self, token_holder: TokenHolder, limiter: LeakyBucket | None = None,
                  session: requests.Session | None = None, timeout=DEFAULT_TIMEOUT,
                  retry: RetryPolicy = RetryPolicy(), allow_http: bool = False,
-                 clock=time.monotonic, sleep=time.sleep, rng=random.random, observer=None):
+                 clock=time.monotonic, sleep=time.sleep, rng=random.random, observer=None,
+                 operating: OperatingBudget | None = None):
         self.token_holder = token_holder
         self.limiter = limiter or limiter_for(token_holder.tokens.member_id)
+        self.operating = operating or budget_for(token_holder.tokens.member_id)
         self.session = session or requests.Session()
         self.timeout = timeout
         self.retry = retry
@@ -68,8 +78,14 @@ class BitrixClient:
     def batch(self, commands: Mapping[Hashable, tuple[str, Mapping | None]], halt: bool = False,
               *, write: bool = False) -> BatchResult:
         """Run up to 50 `{key: (method, params)}` commands in one request; errors come back per key."""
-        answer = self._call("batch", {"halt": int(halt), "cmd": encode_commands(commands)}, write=write)
-        return read_batch(answer, commands)
+        methods = {method for method, _ in commands.values()}
+        answer = self._call("batch", {"halt": int(halt), "cmd": encode_commands(commands)}, write=write,
+                            methods=methods)
+        result = read_batch(answer, commands)
+        for error in result.errors.values():
+            if isinstance(error, OperationTimeLimit):
+                self.operating.refused(error)
+        return result
 
     def iter_list(self, method, params=None, key=None):
         """Every item of a list method, page by page as they are consumed."""
@@ -83,28 +99,44 @@ class BitrixClient:
         """Every item, by the `>ID` + `start=-1` scan without counting (see `scan.fetch_all_by_id`)."""
         return scan.fetch_all_by_id(self, method, params, key, **options)
 
-    def _call(self, method: str, params: Mapping | None, *, write: bool) -> dict:
+    def _call(self, method: str, params: Mapping | None, *, write: bool, methods=None) -> dict:
         if not _METHOD_NAME.match(method):
             raise ValueError(f"not a REST method name: {method!r}")
+        self.operating.check(methods or (method,))
         started = self._clock()
         attempt = failures = rate_limited = 0
-        renewed = False
+        renewed = moved = False
         while True:
             attempt += 1
             tokens = self.token_holder.current()
             try:
-                return self._send(method, params, tokens, attempt)
+                answer = self._send(method, params, tokens, attempt)
             except (ExpiredToken, InvalidToken):
                 # invalid_token too: another process may have rotated the pair under us.
+                self.token_holder.reject(tokens)
                 if renewed:
                     raise
                 renewed = True
                 self.token_holder.renew(tokens)
                 continue
-            except RateLimited as error:
+            except PortalMoved:
+                # Never followed with the token: the refresh's answer says where the portal is now.
+                if moved:
+                    raise
+                moved = True
+                self.token_holder.reject(tokens)
+                if self.token_holder.renew(tokens).client_endpoint == tokens.client_endpoint:
+                    raise  # the authorization server does not know the new address (yet)
+                log.info("bitrix portal member_id=%s moved: repeating %s at its new address",
+                         tokens.member_id, method)
+                continue
+            except OperationTimeLimit as error:
+                raise self.operating.refused(error) from None
+            except RateLimited:
+                # A full bucket (a spent operating budget was raised above: nothing waits it out here).
                 rate_limited += 1
                 self.limiter.saturate()
-                delay = self.retry.delay_for(error, rate_limited, time.time(), self._rng)
+                delay = self.retry.backoff(rate_limited, self._rng)
                 if self._clock() + delay - started > self.retry.rate_limit_budget:
                     raise
             except BitrixError as error:
@@ -112,6 +144,9 @@ class BitrixClient:
                 if not self.retry.should_repeat(error, failures, write):
                     raise
                 delay = self.retry.backoff(failures, self._rng)
+            else:
+                self.operating.observe(method, answer.get("time"))
+                return answer
             log.info("bitrix %s attempt=%d failed, repeating in %.2f s", method, attempt, delay)
             self._sleep(delay)
 

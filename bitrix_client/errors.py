@@ -1,6 +1,14 @@
-"""Typed Bitrix24 errors, chosen from a lookup table on the `error` code and HTTP status."""
+"""Typed Bitrix24 errors; `error_table.py` picks one for each `error` code and HTTP status.
+
+Four attributes tell the service what to do: `retryable` (repeating later may succeed), `stale`
+(the portal is unusable until it is connected again; `reason` says why, for people), `hold`
+(the portal is blocked for now: hold its work without spending attempts) and, on
+`OperationTimeLimit`, `reset_at` (when to come back).
+"""
 
 from __future__ import annotations
+
+import time
 
 
 class BitrixError(Exception):
@@ -10,6 +18,10 @@ class BitrixError(Exception):
     retryable = False
     #: the portal is unusable until the user connects it again
     stale = False
+    #: the portal refuses work for now, not for good: hold it without spending attempts
+    hold = False
+    #: for people (an account's staleReason): what happened and what to do
+    reason = ""
 
     def __init__(self, code="", description="", status=None, method=None, *, request_may_have_run=False):
         self.code = code or ""
@@ -42,10 +54,15 @@ class InvalidGrant(BitrixError):
     """The authorization server refused the code or refresh token: the user must connect again."""
 
     stale = True
+    reason = "Bitrix24 refused to renew the portal's tokens: connect the portal again"
 
 
 class InvalidClient(BitrixError):
     """The authorization server does not accept our client_id/client_secret (a configuration error)."""
+
+
+class UnknownOAuthServer(BitrixError):
+    """An OAuth server off the allowlist: nothing, least of all the client secret, is sent to it."""
 
 
 class InsufficientScope(BitrixError):
@@ -53,17 +70,35 @@ class InsufficientScope(BitrixError):
 
 
 class RateLimited(BitrixError):
-    """The portal's request bucket is full (or REST is overloaded): wait and repeat."""
+    """The portal's request bucket is full: wait and repeat."""
 
     retryable = True
 
 
 class OperationTimeLimit(RateLimited):
-    """This method used up its execution-time budget; `reset_at` says when it frees up."""
+    """This method spent its operating-time budget (429, or the client's own pause before it).
+
+    `reset_at` (Unix time): when to call the method again; until then the client refuses to.
+    """
 
     def __init__(self, *args, reset_at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.reset_at = reset_at
+
+    def retry_after(self, now: float | None = None) -> float:
+        """Seconds from `now` until `reset_at` (0 when unknown or past)."""
+        if self.reset_at is None:
+            return 0.0
+        return max(0.0, self.reset_at - (time.time() if now is None else now))
+
+
+class PortalOverloaded(BitrixError):
+    """OVERLOAD_LIMIT: Bitrix24 support blocked the portal's REST access by hand; never repeated
+    by the client, lifted only through support."""
+
+    retryable = True
+    hold = True
+    reason = "Bitrix24 support blocked REST access of the portal (OVERLOAD_LIMIT): deliveries wait"
 
 
 class MethodNotFound(BitrixError):
@@ -78,14 +113,35 @@ class PortalGone(BitrixError):
     """The portal was deleted or the application removed from it."""
 
     stale = True
+    reason = "the Bitrix24 portal was deleted: connect another portal"
+
+
+class AppUninstalled(PortalGone):
+    """The application was uninstalled from the portal; its tokens are dead."""
+
+    reason = "the application was uninstalled from the Bitrix24 portal: install and connect it again"
 
 
 class PortalUnpaid(PortalGone):
     """The portal's plan or the application's subscription does not allow REST calls."""
 
+    reason = ("the Bitrix24 plan or the application's subscription does not allow REST calls "
+              "(payment required): renew it, then connect again")
+
+
+class UserDeactivated(BitrixError):
+    """authorization_error: the user whose tokens these are was dismissed or deactivated."""
+
+    stale = True
+    reason = ("the Bitrix24 user who connected the portal was dismissed or deactivated: "
+              "connect it again as an active administrator")
+
 
 class PortalMoved(BitrixError):
-    """The portal answered with a redirect: its address changed to `location`."""
+    """The portal answered with a redirect: its address changed to `location`. The request did not
+    run; the client refreshes (the token answer brings the new address) and repeats it once."""
+
+    retryable = True
 
     def __init__(self, *args, location="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,58 +162,3 @@ class ServerError(BitrixError):
     """The portal failed with a 5xx error; the request may have run."""
 
     retryable = True
-
-
-_BY_CODE = {
-    "expired_token": ExpiredToken,
-    "invalid_token": InvalidToken,
-    "no_auth_found": InvalidToken,
-    "invalid_grant": InvalidGrant,
-    "invalid_client": InvalidClient,
-    "wrong_client": InvalidClient,
-    "insufficient_scope": InsufficientScope,
-    "invalid_scope": InsufficientScope,
-    "query_limit_exceeded": RateLimited,
-    "overload_limit": RateLimited,
-    "operation_time_limit": OperationTimeLimit,
-    "error_method_not_found": MethodNotFound,
-    "not_found": NotFound,
-    "portal_deleted": PortalGone,
-    "application_not_found": PortalGone,
-    "error_oauth": PortalGone,
-    "not_installed": PortalGone,
-    "payment_required": PortalUnpaid,
-    "internal_server_error": ServerError,
-    "error_unexpected_answer": ServerError,
-}
-
-# The same code means different things at different statuses: a 403 ACCESS_DENIED is the
-# "REST only on commercial plans" block, a 400 ACCESS_DENIED is one entity's permissions.
-_BY_STATUS_AND_CODE = {
-    (403, "access_denied"): PortalUnpaid,
-}
-
-_BY_STATUS = {429: OperationTimeLimit, 404: MethodNotFound}
-
-
-def error_for(code, description="", status=None, method=None, *, body=None):
-    """Build the typed error for an `error` code (case-insensitive), HTTP status and method."""
-    key = (code or "").lower()
-    cls = _BY_STATUS_AND_CODE.get((status, key)) or _BY_CODE.get(key)
-    if cls is None and not key and (description or "").strip().rstrip(".!").lower() == "not found":
-        cls = NotFound  # legacy crm.* style: 400 with an empty code
-    if cls is None and not key:
-        cls = _BY_STATUS.get(status)
-    if cls is None:
-        cls = ServerError if status and status >= 500 else ApiError
-    kwargs = {"request_may_have_run": cls is ServerError}
-    if cls is OperationTimeLimit:
-        kwargs["reset_at"] = _reset_at(body)
-    return cls(code, description, status, method, **kwargs)
-
-
-def _reset_at(body):
-    """`operating_reset_at` from an answer's `time` object, when the portal sent one."""
-    timing = body.get("time") if isinstance(body, dict) else None
-    value = timing.get("operating_reset_at") if isinstance(timing, dict) else None
-    return value if isinstance(value, (int, float)) else None

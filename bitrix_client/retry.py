@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from .errors import BitrixError, OperationTimeLimit
+from .errors import BitrixError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,20 +24,13 @@ class RetryPolicy:
         """The delay before repeat number `failures` of a request."""
         return backoff(failures, self.base_delay, self.max_delay, rng)
 
-    def delay_for(self, error: BitrixError, failures: int, now: float, rng=random.random) -> float:
-        """The wait before repeating after `error`; honours a method's operating_reset_at loosely."""
-        delay = self.backoff(failures, rng)
-        if isinstance(error, OperationTimeLimit) and error.reset_at:
-            # The reset time comes from the portal's clock: trust it only within our own bounds.
-            delay = min(max(delay, error.reset_at - now), self.rate_limit_budget)
-        return delay
-
     def should_repeat(self, error: BitrixError, failures: int, write: bool) -> bool:
         """Whether a request that failed with `error` (for the `failures`-th time) may be sent again.
 
         Rate-limit answers are not counted here: they never ran, and `rate_limit_budget` bounds them.
+        A portal on hold (OVERLOAD_LIMIT) is not asked again: only Bitrix24 support lifts that.
         """
-        if not error.retryable or failures >= self.read_attempts:
+        if not error.retryable or error.hold or failures >= self.read_attempts:
             return False
         return not (write and error.request_may_have_run)
 

@@ -1,7 +1,6 @@
 """The portal's request limits: the leaky bucket (503) and the per-method operating time (429)."""
 import threading
 import time
-from collections import deque
 
 from .envelope import BitrixError
 
@@ -38,12 +37,22 @@ class LeakyBucket:
 
 
 class OperatingMeter:
-    """Seconds each method spent in the last ten minutes (fake clock); over ``limit`` -> 429."""
+    """Seconds each method spent, in ten one-minute baskets (``settings/performance/limits.md``).
 
-    def __init__(self, clock, limit: float | None = None):
+    A basket holds the time of one method's calls in one minute and drops out ten minutes after
+    its first call; ``operating`` is the sum of the live baskets and ``operating_reset_at`` when the
+    oldest drops out. Each call is checked before it runs: the call that takes the sum over the
+    limit completes, the next one is refused with 429 OPERATION_TIME_LIMIT. The limit is 480 s
+    (the docs' cloud value); the outer ``batch`` is not counted, its commands count against their
+    own methods. Fake clock, so tests move time instead of waiting.
+    """
+
+    DEFAULT_LIMIT = 480.0
+
+    def __init__(self, clock, limit: float | None = DEFAULT_LIMIT):
         self._clock = clock
         self._lock = threading.Lock()
-        self._spent: dict[str, deque] = {}
+        self._baskets: dict[str, dict[int, list]] = {}  # method -> minute -> [first call, seconds]
         self.limit = limit
 
     def check(self, method: str) -> None:
@@ -52,26 +61,28 @@ class OperatingMeter:
             raise BitrixError(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.")
 
     def add(self, method: str, seconds: float) -> None:
-        """Record time spent by one call of ``method``."""
+        """Record time spent by one call of ``method`` (``spend`` in tests: as if calls had taken it)."""
+        now = self._clock.now()
         with self._lock:
-            self._spent.setdefault(method, deque()).append((self._clock.now(), seconds))
+            basket = self._baskets.setdefault(method, {}).setdefault(int(now // 60), [now, 0.0])
+            basket[1] += seconds
+
+    spend = add
 
     def operating(self, method: str) -> float:
-        """Seconds spent by ``method`` inside the window."""
+        """Seconds spent by ``method`` in its live baskets."""
         with self._lock:
-            spent = self._forget_old(method)
-            return sum(seconds for _, seconds in spent)
+            return sum(seconds for _, seconds in self._live(method))
 
     def reset_at(self, method: str) -> int:
-        """When the oldest counted call drops out of the window (Unix time)."""
+        """When the oldest live basket drops out (Unix time); ten minutes from now when none is."""
         with self._lock:
-            spent = self._forget_old(method)
-            oldest = spent[0][0] if spent else self._clock.now()
-            return int(oldest + OPERATING_WINDOW)
+            firsts = [first for first, _ in self._live(method)]
+        return int(min(firsts, default=self._clock.now()) + OPERATING_WINDOW)
 
-    def _forget_old(self, method: str) -> deque:
-        spent = self._spent.setdefault(method, deque())
+    def _live(self, method: str) -> list:
+        baskets = self._baskets.get(method, {})
         horizon = self._clock.now() - OPERATING_WINDOW
-        while spent and spent[0][0] < horizon:
-            spent.popleft()
-        return spent
+        for minute in [minute for minute, (first, _) in baskets.items() if first <= horizon]:
+            del baskets[minute]
+        return list(baskets.values())

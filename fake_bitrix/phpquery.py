@@ -49,10 +49,15 @@ def _lists(node):
 
 def build(params: dict) -> str:
     """Encode nested dicts and lists the way PHP's http_build_query does."""
-    pairs: list = []
+    return "&".join(f"{quote(key, safe='[]')}={quote(str(value), safe='')}" for key, value in pairs(params))
+
+
+def pairs(params: dict) -> list:
+    """Nested dicts and lists as flat ``(key, value)`` pairs: ``("auth[member_id]", "...")``."""
+    flat: list = []
     for key, value in params.items():
-        _flatten(str(key), value, pairs)
-    return "&".join(f"{quote(key, safe='[]')}={quote(str(value), safe='')}" for key, value in pairs)
+        _flatten(str(key), value, flat)
+    return flat
 
 
 def _flatten(prefix: str, value, pairs: list) -> None:

@@ -81,7 +81,12 @@ def _handle(portal, request: Request, name: str, webhook) -> Response:
         if fault is not None and fault.after_effect:
             strike(fault, portal.stopping)
     except BitrixError as error:
-        response = json_response(error.status, error.body())
+        body = error.body()
+        if error.error == "OPERATION_TIME_LIMIT" and portal.time_in_429:
+            now = portal.clock.now()
+            body["time"] = time_block(now, now, 0.0, portal.operating.operating(name),
+                                      portal.operating.reset_at(name))
+        response = json_response(error.status, body)
     except FaultAnswer as raw:
         response = raw.response
     error = _error_code(response)
@@ -106,15 +111,25 @@ def _authenticate(portal, webhook, token) -> Call:
         user_id, code = webhook
         if portal.webhook_code(user_id) != code:
             raise NO_AUTH
-        return Call(portal, user_id, None)
+        return Call(portal, _active(portal, user_id), None)
     if not token or not isinstance(token, str):
         raise NO_AUTH
     grant = portal.tokens.lookup(token)
     if grant is None or grant.member_id != portal.member_id:
+        if not portal.installed and portal.tokens.revoked_owner(token) == portal.member_id:
+            raise portal.uninstalled_rest_answer()
         raise BitrixError(401, "invalid_token", "Unable to get application by token")
     if portal.clock.now() >= grant.expires:
         raise BitrixError(401, "expired_token", "The access token provided has expired.")
-    return Call(portal, grant.user_id, frozenset(scope.strip() for scope in portal.scope.split(",")))
+    return Call(portal, _active(portal, grant.user_id),
+                frozenset(scope.strip() for scope in portal.scope.split(",")))
+
+
+def _active(portal, user_id: int) -> int:
+    """The acting user, unless dismissed: b24pysdk's BitrixAPIAuthorizationError (401)."""
+    if user_id in portal.dismissed_users:
+        raise BitrixError(401, "authorization_error", "Unable to authorize user")
+    return user_id
 
 
 def _error_code(response: Response):

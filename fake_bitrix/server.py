@@ -121,6 +121,15 @@ class Listener:
         self.port = self._server.server_address[1]
 
     @property
+    def app(self):
+        return self._server.app
+
+    @app.setter
+    def app(self, app) -> None:
+        """Serve another application from now on (e.g. a moved portal's redirects)."""
+        self._server.app = app
+
+    @property
     def domain(self) -> str:
         """``host:port``, what Bitrix24 calls a domain."""
         return f"{self.host}:{self.port}"
@@ -146,3 +155,28 @@ class Listener:
             except OSError:
                 pass
         self._server.server_close()
+
+
+class Hosted:
+    """A fake host served by its own ``_listener``: its address, REST root and counters."""
+
+    _listener: Listener
+    counters: object
+
+    @property
+    def url(self) -> str:
+        return self._listener.url
+
+    @property
+    def domain(self) -> str:
+        """``host:port``, what Bitrix24 calls a domain."""
+        return self._listener.domain
+
+    @property
+    def rest_endpoint(self) -> str:
+        return f"{self.url}/rest/"
+
+    @property
+    def stats(self) -> dict:
+        """What the host counted (see its ``counters``)."""
+        return self.counters.snapshot()

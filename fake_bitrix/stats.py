@@ -9,7 +9,8 @@ _SECRET_PARAMS = {"auth", "client_secret", "code", "refresh_token"}
 
 def _fresh() -> dict:
     return {"requests": 0, "by_method": Counter(), "by_status": Counter(), "errors": Counter(),
-            "rejected_503": 0, "faults": 0, "batch_commands": 0, "authorize": 0}
+            "rejected_503": 0, "faults": 0, "batch_commands": 0, "authorize": 0, "redirected": 0,
+            "events_posted": 0}
 
 
 class Stats:

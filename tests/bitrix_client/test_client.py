@@ -4,6 +4,7 @@ import logging
 import pytest
 
 from bitrix_client import (
+    AppUninstalled,
     BitrixClient,
     InsecureEndpoint,
     InsufficientScope,
@@ -11,10 +12,12 @@ from bitrix_client import (
     MethodNotFound,
     NotFound,
     PortalGone,
+    PortalOverloaded,
     PortalUnpaid,
     ServerError,
     TokenHolder,
     TokenSet,
+    UserDeactivated,
     limiter_for,
 )
 
@@ -66,6 +69,38 @@ def test_an_unusable_portal_marks_itself_stale(client, portal, state, expected):
         client.call("user.current")
     assert unusable.value.stale
     assert portal.stats["requests"] == 1  # not retried
+
+
+def test_a_dismissed_user_makes_the_portal_stale_with_a_reason_to_reconnect(client, portal):
+    portal.dismiss_user(1)
+    with pytest.raises(UserDeactivated) as dismissed:
+        client.call("crm.lead.list")
+    assert dismissed.value.stale and "active administrator" in dismissed.value.reason
+    assert portal.stats["requests"] == 1
+
+
+@pytest.mark.parametrize("status", [503, 401])
+def test_rest_blocked_by_support_is_held_not_repeated(client, portal, status):
+    portal.overload_status = status
+    portal.set_state("overloaded")
+    with pytest.raises(PortalOverloaded) as blocked:
+        client.call("crm.lead.list")
+    assert blocked.value.hold and not blocked.value.stale and portal.stats["requests"] == 1
+
+
+@pytest.mark.parametrize("rest_error, refresh_error, expected", [
+    ("APPLICATION_NOT_FOUND", "NOT_INSTALLED", AppUninstalled),
+    ("ERROR_OAUTH", "NOT_INSTALLED", AppUninstalled),
+    ("invalid_token", "NOT_INSTALLED", AppUninstalled),  # renewed, and the refresh tells
+    ("invalid_token", "invalid_grant", InvalidGrant),
+])
+def test_an_uninstalled_app_makes_the_portal_stale(client, portal, fake_bitrix, rest_error, refresh_error, expected):
+    portal.uninstalled_rest_error, fake_bitrix.uninstalled_refresh_error = rest_error, refresh_error
+    portal.uninstall()
+    with pytest.raises(expected) as gone:
+        client.call("user.current")
+    assert gone.value.stale and gone.value.reason
+    assert fake_bitrix.stats.get("token_refresh_token", 0) == (1 if rest_error == "invalid_token" else 0)
 
 
 def test_no_token_secret_or_code_reaches_the_logs(caplog, fake_bitrix, portal, oauth, make_client):

@@ -3,6 +3,7 @@ import pytest
 
 from bitrix_client import (
     ApiError,
+    AppUninstalled,
     ExpiredToken,
     InvalidClient,
     InvalidGrant,
@@ -11,9 +12,11 @@ from bitrix_client import (
     NotFound,
     OperationTimeLimit,
     PortalGone,
+    PortalOverloaded,
     PortalUnpaid,
     RateLimited,
     ServerError,
+    UserDeactivated,
     error_for,
 )
 
@@ -30,9 +33,15 @@ from bitrix_client import (
     ("ERROR_METHOD_NOT_FOUND", 404, MethodNotFound),
     ("NOT_FOUND", 400, NotFound),
     ("PORTAL_DELETED", 410, PortalGone),
-    ("NOT_INSTALLED", 401, PortalGone),
+    ("NOT_INSTALLED", 401, AppUninstalled),
+    ("APPLICATION_NOT_FOUND", 401, AppUninstalled),
+    ("ERROR_OAUTH", 401, AppUninstalled),
+    ("authorization_error", 401, UserDeactivated),
+    ("OVERLOAD_LIMIT", 503, PortalOverloaded),
+    ("OVERLOAD_LIMIT", 401, PortalOverloaded),
     ("PAYMENT_REQUIRED", 401, PortalUnpaid),
     ("ACCESS_DENIED", 403, PortalUnpaid),
+    ("ACCESS_DENIED", 401, PortalUnpaid),
     ("ACCESS_DENIED", 400, ApiError),
     ("INTERNAL_SERVER_ERROR", 500, ServerError),
     ("SOMETHING_NEW", 502, ServerError),
@@ -63,3 +72,14 @@ def test_errors_say_whether_to_retry_and_whether_the_portal_is_unusable():
 def test_operation_time_limit_keeps_the_reset_time():
     body = {"error": "OPERATION_TIME_LIMIT", "time": {"operating": 481.2, "operating_reset_at": 1780000000}}
     assert error_for("OPERATION_TIME_LIMIT", "", 429, body=body).reset_at == 1780000000
+
+
+def test_stale_errors_say_what_to_do_and_overload_holds_without_being_stale():
+    deactivated = error_for("authorization_error", "Unable to authorize user", 401)
+    assert deactivated.stale and "active administrator" in deactivated.reason
+    unpaid = error_for("PAYMENT_REQUIRED", "Subscription has been ended", 401)
+    assert unpaid.stale and "payment required" in unpaid.reason
+    assert error_for("NOT_INSTALLED", "", 401).stale and "uninstalled" in error_for("NOT_INSTALLED", "", 401).reason
+    overloaded = error_for("OVERLOAD_LIMIT", "REST API is blocked due to overload", 503)
+    assert overloaded.hold and not overloaded.stale and "support" in overloaded.reason
+    assert not error_for("QUERY_LIMIT_EXCEEDED", "", 503).hold

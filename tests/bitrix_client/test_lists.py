@@ -62,10 +62,25 @@ def test_fetch_all_by_id_scans_without_counting(size, batched, portal_of, make_c
     active = [int(user["ID"]) for user in portal.data.users if user["ACTIVE"]]
     assert ids(items) == active  # ascending, each once, the caller's filter kept
     pages = math.ceil((len(active) + 1) / 50)  # the scan stops at the first page that is not full
-    expected = 1 + math.ceil((pages - 1) / 50) if batched else pages
+    expected = 1 + scan_batches(pages - 1) if batched else pages
     assert portal.stats["requests"] == expected
     scans = [entry for entry in portal.requests if entry["method"] == "user.get"]
     assert all(entry["params"]["start"] in (-1, "-1") for entry in scans)
+
+
+def scan_batches(pages: int) -> int:
+    """Batches the scan needs for `pages` pages after the first: 10 pages, then 50 a batch."""
+    return 0 if pages <= 0 else 1 + math.ceil(max(0, pages - 10) / 50)
+
+
+@pytest.mark.parametrize("size, requests, sub_calls", [(60, 2, 10), (549, 2, 10), (551, 3, 60)])
+def test_the_scan_speculates_little_until_pages_keep_coming_back_full(size, requests, sub_calls, portal_of,
+                                                                     make_client):
+    portal = portal_of(size)
+    items = make_client(portal).fetch_all_by_id("user.get")
+    assert len(items) == size
+    assert portal.stats["requests"] == requests
+    assert portal.stats["batch_commands"] == sub_calls  # 50 a batch before: 50, 50 and 100
 
 
 def test_fetch_all_switches_to_the_id_scan_for_large_lists(portal_of, make_client):
@@ -73,7 +88,7 @@ def test_fetch_all_switches_to_the_id_scan_for_large_lists(portal_of, make_clien
     client = make_client(portal)
     items = client.fetch_all("user.get", {"ORDER": "DESC", "SORT": "ID"}, scan_above=1000)
     assert ids(items) == sorted(int(user["ID"]) for user in portal.data.users)
-    assert portal.stats["requests"] == 1 + 1 + 1  # the counted first page, one page, one batch
+    assert portal.stats["requests"] == 1 + 1 + 2  # the counted first page, one page, batches of 10 and 50
 
 
 class AddsALeadAfterTheFirstPage:

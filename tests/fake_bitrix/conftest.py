@@ -6,6 +6,7 @@ from fake_bitrix import testing
 
 fake_bitrix = testing.fake_bitrix
 fake_portal = testing.fake_portal
+event_sink = testing.event_sink
 
 
 class Rest:
