@@ -33,6 +33,9 @@ class Metrics:
                                    registry=registry)
         self.deliveries = Counter("deliveries_finished_total", "Quiz result deliveries by outcome", ["outcome"],
                                   registry=registry)
+        self.delivery_errors = Counter("delivery_internal_errors_total",
+                                       "Quiz results ended by an unexpected error in the service, by stage",
+                                       ["stage"], registry=registry)
         registry.register(DatabaseGauges())
 
     def observe_request(self, operation: str, status: int, seconds: float) -> None:

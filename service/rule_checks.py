@@ -3,14 +3,20 @@
 The same checks serve twice: strictly when a rule is written (the first failure is the answer)
 and leniently when it is read (every reference a later sync deleted is listed as a problem).
 """
-from errors import BadRequest, NotFound
+from errors import BadRequest, Conflict, NotFound
 from service.crm import CONTACT_DATA, CONTACT_FIELDS, ENTITY_IDS
-from storage import lookups, rules
+from storage import lookups, portals, rules
+
+NO_LEADS = ("LeadFlag: the Bitrix24 portal works without leads (simple CRM mode) and turns every new lead "
+            "into a deal at once: use a deal rule (LeadFlag false)")
 
 
 def check(member_id: str, rule: dict) -> None:
-    """Raise the first problem of a rule being written: BadRequest (malformed) or NotFound."""
+    """Raise the first problem of a rule being written: BadRequest (malformed), Conflict (the portal has
+    no leads) or NotFound (a reference the portal lacks)."""
     _check_shape(rule)
+    if rule.get("LeadFlag") and portals.works_without_leads(member_id):
+        raise Conflict(NO_LEADS)
     problems = reference_problems(member_id, rule)
     if problems:
         raise NotFound(problems[0])
@@ -38,6 +44,8 @@ def reference_problems(member_id: str, rule: dict) -> list[str]:
     if not lookups.active_user_exists(member_id, rule.get("PerformerID")):
         problems.append(f"PerformerID: no active user {rule.get('PerformerID')!r} in the portal")
     if rule.get("LeadFlag"):
+        if portals.works_without_leads(member_id):
+            problems.append(NO_LEADS)
         if not lookups.status_exists(member_id, "STATUS", rule.get("StatusID")):
             problems.append(f"StatusID: {rule.get('StatusID')!r} is not a lead status of the portal")
     else:

@@ -19,6 +19,11 @@ from storage.columns import JSONField, utcnow
 from storage.db import database
 
 
+class CrmMode:
+    """`crm.settings.mode.get`: classic CRM has leads; simple CRM turns each new lead into a deal at once."""
+    CLASSIC, SIMPLE = 1, 2
+
+
 class JobState:
     """The life of a job (storage/job_queue.py)."""
     QUEUED, RUNNING, DONE, FAILED, HELD = "queued", "running", "done", "failed", "held"
@@ -50,6 +55,7 @@ class Portal(BaseModel):
     stale_reason = TextField(null=True)
     refreshed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    crm_mode = IntegerField(default=CrmMode.CLASSIC)  # read by every pipelines sync
 
 
 class Account(BaseModel):

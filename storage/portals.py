@@ -6,7 +6,7 @@ from datetime import datetime
 from storage.columns import utcnow
 from storage.crypto import TokenCipher
 from storage.db import database, is_postgres, transaction
-from storage.models import Account, Portal
+from storage.models import Account, CrmMode, Portal
 from storage.records import StoredTokens
 
 # SQLite has no row locks: refreshes of one portal in this process queue on a lock of its own
@@ -97,3 +97,12 @@ def refreshed_before(moment: datetime) -> list[str]:
 
 def count_stale() -> int:
     return Portal.select().where(Portal.stale == True).count()  # noqa: E712
+
+
+def set_crm_mode(member_id: str, mode: int) -> None:
+    Portal.update(crm_mode=mode).where(Portal.member_id == member_id).execute()
+
+
+def works_without_leads(member_id: str) -> bool:
+    """Whether the portal is in simple CRM mode (no leads), as its last sync saw it."""
+    return Portal.select().where(Portal.member_id == member_id, Portal.crm_mode == CrmMode.SIMPLE).exists()

@@ -3,6 +3,7 @@
 A value that cannot be converted is reported, never sent wrong: `convert` answers
 (value, None) or (None, problem).
 """
+import math
 import re
 from datetime import datetime
 
@@ -12,6 +13,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d
                  "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M")
 # Types a quiz answer cannot name: files, CRM links, catalog elements, statuses by id.
 NOT_FROM_ANSWERS = {"file", "crm", "crm_status", "iblock_section", "iblock_element"}
+# What Bitrix24's integer fields hold (a signed 64-bit column).
+INT64_MAX = 2 ** 63 - 1
 
 
 class Unconvertible(ValueError):
@@ -48,6 +51,9 @@ def convert(value, field: dict):
         return _single(value, kind), None
     except Unconvertible as why:
         return None, f"{name}: {why}"
+    except (ArithmeticError, ValueError) as why:
+        # Whatever else the value makes Python raise (a number too long to read, ...): left out, said why.
+        return None, f"{name}: {readable_briefly(value)} cannot be written into a {kind} field ({type(why).__name__})"
 
 
 def _single(value, kind: str):
@@ -57,13 +63,17 @@ def _single(value, kind: str):
         return 1 if _boolean(value) else 0
     if kind in ("integer", "employee"):
         number = _number(value)
-        if not float(number).is_integer():
-            raise Unconvertible(f"{readable(value)!r} is not a whole number")
-        return int(number)
+        if isinstance(number, float):
+            if not number.is_integer():
+                raise Unconvertible(f"{readable_briefly(value)} is not a whole number")
+            number = int(number)
+        if abs(number) > INT64_MAX:
+            raise Unconvertible(f"{readable_briefly(value)} is too large for an integer field")
+        return number
     if kind == "double":
-        return _number(value)
+        return _double(value)
     if kind == "money":
-        return f"{_number(value):g}|RUB"
+        return f"{_double(value):g}|RUB"
     if kind == "datetime":
         return _datetime(value)
     raise Unconvertible(f"unknown field type {kind}")
@@ -77,19 +87,44 @@ def _boolean(value) -> bool:
         return True
     if text in FALSE:
         return False
-    raise Unconvertible(f"{readable(value)!r} is not yes or no")
+    raise Unconvertible(f"{readable_briefly(value)} is not yes or no")
 
 
-def _number(value) -> float:
+def _number(value) -> int | float:
+    """An answer as a number: an int when it is written as one, a finite float otherwise."""
     if isinstance(value, bool):
         raise Unconvertible("yes/no is not a number")
     if isinstance(value, (int, float)):
-        return value
-    text = re.sub(r"[\s\u00a0]", "", readable(value)).replace(",", ".")
+        number = value
+    else:
+        text = re.sub(r"[\s\u00a0]", "", readable(value)).replace(",", ".")
+        try:
+            number = float(text) if "." in text or "e" in text.lower() else int(text)
+        except ValueError:
+            raise Unconvertible(f"{readable_briefly(value)} is not a number") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise Unconvertible(f"{readable_briefly(value)} is not a finite number")
+    return number
+
+
+def _double(value) -> float:
+    """A number a double field holds: finite once written as a float."""
+    number = _number(value)
     try:
-        return float(text) if "." in text or "e" in text.lower() else int(text)
-    except ValueError:
-        raise Unconvertible(f"{readable(value)!r} is not a number") from None
+        as_float = float(number)
+    except OverflowError:
+        as_float = math.inf
+    if not math.isfinite(as_float):
+        raise Unconvertible(f"{readable_briefly(value)} is too large for a number field")
+    return number
+
+
+def readable_briefly(value, limit: int = 40) -> str:
+    """The answer quoted for a message, cut short: a problem must not carry a megabyte."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"a {value.bit_length()}-bit number"
+    text = readable(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _datetime(value) -> str:
@@ -104,7 +139,7 @@ def _datetime(value) -> str:
         except ValueError:
             continue
         return parsed.date().isoformat() if "%H" not in fmt else parsed.isoformat()
-    raise Unconvertible(f"{text!r} is not a date")
+    raise Unconvertible(f"{readable_briefly(text)} is not a date")
 
 
 def _enumeration(value, field: dict):
@@ -114,7 +149,7 @@ def _enumeration(value, field: dict):
     for option in wanted:
         item_id = by_text.get(readable(option).lower())
         if item_id is None:
-            raise Unconvertible(f"{readable(option)!r} is not one of the field's options")
+            raise Unconvertible(f"{readable_briefly(option)} is not one of the field's options")
         ids.append(int(item_id) if str(item_id).isdigit() else item_id)
     if field.get("multiple"):
         return ids

@@ -37,6 +37,9 @@ def run(ctx, name: str, member_id: str) -> None:
     rows = LISTS[name](client, ctx.settings)
     fetched = time.monotonic()
     counts = reconcile(name, member_id, rows)
+    if name == "pipelines":
+        # Whether the portal has leads at all decides what a rule may create: kept beside its pipelines.
+        portals.set_crm_mode(member_id, fetch.crm_mode(client))
     for change in ("inserted", "updated", "deleted", "restored"):
         ctx.metrics.synced_rows.labels(name, change).inc(getattr(counts, change))
     log.info("sync %s portal=%s rows=%d inserted=%d updated=%d deleted=%d restored=%d "

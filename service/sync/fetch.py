@@ -8,6 +8,7 @@ portal that refuses one entity type (not supported, method unknown) skips it.
 import logging
 import re
 
+from bitrix_client import MethodNotFound
 from bitrix_client.batch import MAX_COMMANDS
 from bitrix_client.pages import PAGE_SIZE, items_of
 from service.sync.field_types import spec_type
@@ -60,6 +61,15 @@ def pipelines(client, settings) -> list[dict]:
                   "sort": int(item.get("sort") or 0), "is_default": item.get("isDefault") == "Y"}
                  for item in items]
     return rows
+
+
+def crm_mode(client) -> int:
+    """1 for classic CRM (with leads), 2 for simple CRM (without leads)."""
+    try:
+        mode = client.call("crm.settings.mode.get")
+    except MethodNotFound:
+        return 1  # a portal too old to have the simple mode
+    return 2 if str(mode).strip() == "2" else 1
 
 
 def steps(client, settings) -> list[dict]:
