@@ -1,0 +1,1 @@
+"""HTTP plumbing around the handlers: routing, the served spec, identity, error bodies, access log."""
