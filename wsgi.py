@@ -17,7 +17,7 @@ from observability import logs, metrics
 from settings import Settings
 from storage import db
 from web import served_spec
-from web.routing import ConnectionResolver
+from web.routing import HandlerResolver
 
 
 def embedded_worker(settings: Settings):
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     spec = served_spec.load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(settings))
-    app.add_api(spec, resolver=ConnectionResolver(), strict_validation=True,
+    app.add_api(spec, resolver=HandlerResolver(), strict_validation=True,
                 pythonic_params=True,
                 swagger_ui_options=served_spec.SWAGGER_UI)
     served_spec.serve(app, spec)
