@@ -15,6 +15,18 @@ CONTACT_DATA = frozenset({"name", "lastName", "secondName", "phone", "email", "c
 CONTACT_FIELDS = frozenset({"NAME", "LAST_NAME", "SECOND_NAME", "HONORIFIC", "PHONE", "EMAIL", "WEB", "IM",
                             "POST", "COMMENTS", "BIRTHDATE", "ADDRESS", "ADDRESS_CITY", "ADDRESS_REGION",
                             "ADDRESS_COUNTRY", "ADDRESS_POSTAL_CODE", "SOURCE_DESCRIPTION"})
+QUESTION_ID = "a quiz question id (a positive integer of at most 10 digits)"
+
+
+def is_question_id(key: str) -> bool:
+    """Whether a map key names a quiz question: what the spec's descriptions promise, in code."""
+    # isdigit() alone takes "²" and other digits int() refuses.
+    return key.isascii() and key.isdigit() and len(key) <= 10 and int(key) > 0
+
+
+def shown(key: str) -> str:
+    """A key quoted for an error message, cut short: a key can be as long as the body."""
+    return repr(key if len(key) <= 40 else key[:40] + "...")
 
 
 def check(member_id: str, rule: dict) -> None:
@@ -29,16 +41,15 @@ def _check_shape(rule: dict) -> None:
     """What the spec cannot say: map keys that must be question ids, contact data or entities."""
     for entity, maps in (rule.get("FieldsRule") or {}).items():
         for question in (maps.get("QuestionID") or {}):
-            if not (question.isdigit() and int(question) > 0 and len(question) <= 10):
-                raise BadRequest(f"FieldsRule.{entity}.QuestionID: key {question!r} is not a quiz "
-                                 "question id (a positive integer)")
+            if not is_question_id(question):
+                raise BadRequest(f"FieldsRule.{entity}.QuestionID: key {shown(question)} is not {QUESTION_ID}")
         for key in (maps.get("ContactRuleMap") or {}):
             if key not in CONTACT_DATA:
-                raise BadRequest(f"FieldsRule.contact.ContactRuleMap: {key!r} is not contact data the quiz "
+                raise BadRequest(f"FieldsRule.contact.ContactRuleMap: {shown(key)} is not contact data the quiz "
                                  f"collects ({', '.join(sorted(CONTACT_DATA))})")
     for entity in rule.get("TagsToAdd") or {}:
         if entity not in ENTITIES:
-            raise BadRequest(f"TagsToAdd: {entity!r} is not one of {', '.join(ENTITIES)}")
+            raise BadRequest(f"TagsToAdd: {shown(entity)} is not one of {', '.join(ENTITIES)}")
 
 
 def reference_problems(member_id: str, rule: dict) -> list[str]:
