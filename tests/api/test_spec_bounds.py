@@ -78,6 +78,13 @@ def test_one_step_past_a_bound_is_400_naming_the_field(client, quiz, path, value
     assert client.get("/bitrix/results", headers=auth()).json()["count"] == 0
 
 
+@pytest.mark.parametrize("result_id", [".", ".."])
+def test_result_ids_that_a_url_cannot_carry_are_refused(client, quiz, result_id):
+    # "/bitrix/results/." is "/bitrix/results/" to every HTTP client: such a result could never be read.
+    response = submit(client, {"quizID": 1, "resultID": result_id})
+    assert response.status_code == 400 and "resultID" in response.json()
+
+
 @pytest.mark.parametrize("key", ["0", "-1", "q1", "²", "12345678901", "1.5", "x" * 100_000])
 def test_answer_keys_must_be_question_ids_as_the_spec_says(client, quiz, key):
     response = submit(client, {"quizID": 1, "resultID": "r-1", "answers": {key: "да"}})
