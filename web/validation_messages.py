@@ -7,8 +7,8 @@ long, or a phone number. What a client needs is which field broke which rule.
 import re
 
 _WITH_PATH = re.compile(r"^(?P<message>.*) - '(?P<path>[^']*)'$", re.S)
-# jsonschema's rules that follow the offending value; those ending in " of"/" match" etc. name a
-# bound or a pattern from the spec after them.
+# jsonschema's wording of each rule, which follows the offending value; where it ends in a space,
+# a bound, type or pattern from the spec (not from the request) comes after it.
 _RULES = ("is too long", "is too short", "has too many properties", "has not enough properties",
           "should be non-empty", "is expected to be empty", "has non-unique elements",
           "is not valid under any of the given schemas", "is valid under each of ",
