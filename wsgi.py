@@ -4,24 +4,19 @@ Despite its name (kept for deployment conventions), `app` is an ASGI application
 with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
 """
 import contextlib
-from pathlib import Path
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
 
 from observability import logs
 from service.context import Context
 from settings import Settings
 from storage import db
-from web import error_bodies
+from web import error_bodies, served_spec
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
-
-SPEC_FILE = Path(__file__).resolve().parent / "spec" / "openapi.yaml"
 
 
 def embedded_worker(ctx: Context):
@@ -40,16 +35,6 @@ def embedded_worker(ctx: Context):
     return lifespan
 
 
-def load_spec(settings: Settings) -> dict:
-    """The spec as this deployment serves it: with BITRIX_ALLOW_HTTP, portal URLs may be http://."""
-    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
-    if settings.bitrix_allow_http:
-        body = spec["paths"]["/bitrix/account"]["post"]["requestBody"]["content"]["application/json"]
-        url = body["schema"]["properties"]["client_bitrix_url"]
-        url["pattern"] = url["pattern"].replace("^https://", "^https?://")
-    return spec
-
-
 def create_app(settings: Settings | None = None, ctx: Context | None = None) -> AsyncApp:
     """A Connexion app serving spec/openapi.yaml in `ctx` (or one built from the settings or environment)."""
     settings = ctx.settings if ctx else settings or Settings.from_env()
@@ -59,12 +44,12 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     db.check_connection(settings.database_url)
     if settings.auto_migrate:
         db.migrate()
-    spec = load_spec(settings)
+    spec = served_spec.load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(ctx))
     app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True,
-                pythonic_params=True,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"))
+                pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI)
+    served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status is the one sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
     error_bodies.register(app, spec["paths"])

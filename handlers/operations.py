@@ -4,16 +4,16 @@ from errors import Unavailable
 from storage import db
 
 
-def live():
+def check_liveness():
     return "OK"
 
 
-def ready():
+def check_readiness():
     if not db.is_reachable():
         raise Unavailable("database unavailable")
     return "OK"
 
 
-def metrics_page(ctx):
+def get_metrics(ctx):
     body, content_type = ctx.metrics.exposition()
     return ConnexionResponse(status_code=200, body=body, content_type=content_type)

@@ -5,6 +5,7 @@ and leniently when it is read (every reference a later sync deleted is listed as
 """
 from errors import BadRequest, Conflict, NotFound
 from service.crm import CONTACT_DATA, CONTACT_FIELDS, ENTITY_IDS
+from service.quiz_keys import QUESTION_ID, is_question_id, shown
 from storage import lookups, portals, rules
 
 NO_LEADS = ("LeadFlag: the Bitrix24 portal works without leads (simple CRM mode) and turns every new lead "
@@ -26,16 +27,15 @@ def _check_shape(rule: dict) -> None:
     """What the spec cannot say: map keys that must be question ids, contact data or entities."""
     for entity, maps in (rule.get("FieldsRule") or {}).items():
         for question in (maps.get("QuestionID") or {}):
-            if not (question.isdigit() and int(question) > 0 and len(question) <= 10):
-                raise BadRequest(f"FieldsRule.{entity}.QuestionID: key {question!r} is not a quiz "
-                                 "question id (a positive integer)")
+            if not is_question_id(question):
+                raise BadRequest(f"FieldsRule.{entity}.QuestionID: key {shown(question)} is not {QUESTION_ID}")
         for key in (maps.get("ContactRuleMap") or {}):
             if key not in CONTACT_DATA:
-                raise BadRequest(f"FieldsRule.contact.ContactRuleMap: {key!r} is not contact data the quiz "
+                raise BadRequest(f"FieldsRule.contact.ContactRuleMap: {shown(key)} is not contact data the quiz "
                                  f"collects ({', '.join(sorted(CONTACT_DATA))})")
     for entity in rule.get("TagsToAdd") or {}:
         if entity not in ENTITY_IDS:
-            raise BadRequest(f"TagsToAdd: {entity!r} is not one of {', '.join(ENTITY_IDS)}")
+            raise BadRequest(f"TagsToAdd: {shown(entity)} is not one of {', '.join(ENTITY_IDS)}")
 
 
 def reference_problems(member_id: str, rule: dict) -> list[str]:

@@ -1,1 +1,1 @@
-"""HTTP plumbing around the handlers: routing, identity, error bodies, access log."""
+"""HTTP plumbing around the handlers: routing, the served spec, identity, error bodies, access log."""

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 
 from errors import ServiceError
 from storage.db import UNAVAILABLE
+from web.validation_messages import field_and_rule
 
 log = logging.getLogger(__name__)
 MAX_DETAIL = 300
@@ -21,7 +22,7 @@ def error_response(status: int, message: str, headers=None) -> ConnexionResponse
 
 def _problem(request, exc: ProblemException):
     # Validation details go on to quote the schema after a blank line: keep the first part only.
-    detail = str(exc.detail or exc.title or "error").split("\n\n")[0].strip()
+    detail = field_and_rule(str(exc.detail or exc.title or "error").split("\n\n")[0].strip())
     if len(detail) > MAX_DETAIL:
         detail = detail[:MAX_DETAIL] + "..."
     return error_response(exc.status, detail, exc.headers)

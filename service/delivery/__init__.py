@@ -2,6 +2,7 @@
 from errors import BadRequest, NotFound
 from service import portal_client
 from service.delivery.send import deliver_pending
+from service.quiz_keys import QUESTION_ID, is_question_id, shown
 from storage import accounts, deliveries, job_queue, portals, rules
 from storage.db import transaction
 
@@ -15,8 +16,8 @@ def submit(ctx, account_id: str, body: dict) -> tuple[dict, int]:
     if rules.live(member_id, quiz_id) is None:
         raise NotFound(f"quiz {quiz_id} has no rule: nothing to deliver")
     for question in body.get("answers") or {}:
-        if not (question.isdigit() and int(question) > 0):
-            raise BadRequest(f"answers: key {question!r} is not a quiz question id (a positive integer)")
+        if not is_question_id(question):
+            raise BadRequest(f"answers: key {shown(question)} is not {QUESTION_ID}")
     status = deliveries.QUEUED if portals.is_usable(ctx.cipher, member_id) else deliveries.HELD
     with transaction():
         delivery, created = deliveries.submit(account_id, member_id, quiz_id, body["resultID"], body, status)

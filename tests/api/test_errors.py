@@ -44,6 +44,6 @@ def test_rule_of_the_portal_is_served(client, connected):
 
 def test_spec_and_swagger_ui_are_served(client):
     spec = client.get("/openapi.json").json()
-    assert spec["paths"]["/bitrix/users"]["get"]["operationId"] == "handlers.users.list_users"
+    assert spec["paths"]["/bitrix/users"]["get"]["operationId"] == "listUsers"
     ui = client.get("/ui/")
     assert ui.status_code == 200 and "swagger" in ui.text.lower()

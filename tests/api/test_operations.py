@@ -22,7 +22,7 @@ def test_metrics_show_requests_and_queues(client, connected):
         job_queue.enqueue(member_id, "sync_users")
     page = client.get("/metrics")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/plain")
-    assert 'http_request_duration_seconds_count{operation="list_users",status="200"}' in page.text
+    assert 'http_request_duration_seconds_count{operation="listUsers",status="200"}' in page.text
     assert 'jobs_queued{kind="sync_users"} 1.0' in page.text
     assert "portals_stale 0.0" in page.text
 
@@ -39,7 +39,7 @@ def test_access_line_names_operation_status_and_account(client, connected, caplo
     with caplog.at_level(logging.INFO, logger="access"):
         client.get("/bitrix/users?page=1", headers={**auth(), "X-Request-ID": "req-7"})
     line = next(r for r in caplog.records if r.name == "access")
-    assert line.fields["operation"] == "handlers.users.list_users" and line.fields["status"] == 200
+    assert line.fields["operation"] == "listUsers" and line.fields["status"] == 200
     assert line.fields["account"] == "account-1" and "?" not in line.fields["path"]
 
 
