@@ -1,14 +1,17 @@
 """Delivery of quiz results into the fake Bitrix24 with real limits (bucket 50, drain 2/s).
 
 One process: the fake, the app (its test client for POST /bitrix/rules and /bitrix/results) and
-`jobs.worker.Worker.drain()` as the only worker. Per rule (lead; deal, where half the results
-carry the phone of a contact already in the portal): N results queued while the worker is
-stopped and then delivered, and M results arriving one at a time (submit one, drain, next).
+`worker.runner.Worker.drain()` as the only worker. Per rule (lead; deal, where half the results
+carry the phone of a contact already in the portal; deal with company, where every result is a
+new person with a company of their own, so each creates a contact, a company and a deal): N
+results queued while the worker is stopped and then delivered, and M results arriving one at a
+time (submit one, drain, next).
 Each case gets a new portal, so both buckets (the fake's, our limiter's) start empty.
 Counts REST requests and 503s (the fake's counters, from the worker's start), the time until all
 are delivered (queued: from the worker's start; one at a time: from the first submit), and what
 is in the portal: every result's ORIGIN_ID on exactly one entity of each kind, every deal linked
-to the known contact of its phone or to a new one. Prints a Markdown table.
+to the known contact of its phone or to a new one, and to its own company when it has one (a deal
+linked otherwise is a wrong link). Prints a Markdown table.
 
 Usage: .venv/bin/python benchmarks/delivery/run.py [--results 1000] [--one-at-a-time 50]
        [--database sqlite|postgres]
@@ -57,14 +60,15 @@ def fresh_database(kind: str, folder: Path) -> str:
 class Case:
     """One portal, one account, one rule; submits results and delivers them with one worker."""
 
-    def __init__(self, fake, http, worker, entity: str, arrival: str, size: int):
-        self.http, self.worker, self.entity, self.arrival, self.size = http, worker, entity, arrival, size
-        self.account = f"bench-{entity}-{arrival.replace(' ', '-')}"
+    def __init__(self, fake, http, worker, rule: str, arrival: str, size: int):
+        self.http, self.worker, self.rule, self.arrival, self.size = http, worker, rule, arrival, size
+        self.entity = "lead" if rule == "lead" else "deal"
+        self.account = f"bench-{rule.replace(' ', '-')}-{arrival.replace(' ', '-')}"
         self.headers = {"Authorization": "Bearer " + jwt.encode(
             {"sub": self.account, "exp": int(time.time()) + 3600}, JWT_SECRET, algorithm="HS256")}
         self.portal = connect_portal(fake, self.account, worker)
-        self.known = known_contacts(self.portal, size // 2) if entity == "deal" else {}
-        answer = http.post(f"/bitrix/rules/{QUIZ}", json=rule_for(self.portal, entity), headers=self.headers)
+        self.known = known_contacts(self.portal, size // 2) if rule == "deal" else {}
+        answer = http.post(f"/bitrix/rules/{QUIZ}", json=rule_for(self.portal, rule), headers=self.headers)
         assert answer.status_code == 200, answer.text
 
     def submit(self, n: int) -> None:
@@ -98,7 +102,7 @@ class Case:
                 self.deliver(deadline)
         elapsed = time.monotonic() - started
         stats = self.portal.stats
-        return {"rule": self.entity, "arrival": self.arrival, "results": self.size, "seconds": elapsed,
+        return {"rule": self.rule, "arrival": self.arrival, "results": self.size, "seconds": elapsed,
                 "requests": stats["requests"], "rejected_503": stats["rejected_503"],
                 "by_method": dict(stats["by_method"]), **self.check()}
 
@@ -113,14 +117,20 @@ class Case:
                 "failed": sum(row.status == deliveries.FAILED for row in rows),
                 "missing": sum(f"quiz-result-{row.id}" not in main for row in rows),
                 "duplicates": sum(count - 1 for (_, mark), count in marks.items() if mark),
-                "wrong_contact": sum(not self.linked(row) for row in rows) if self.entity == "deal" else None}
+                "wrong_links": sum(not self.linked(row) for row in rows) if self.entity == "deal" else None}
 
     def linked(self, row) -> bool:
-        """The deal points at the known contact of its phone, else at a contact made for it."""
+        """The deal points at the known contact of its phone, else at a contact made for it, and at
+        the company made for it when the rule makes one (and at no company otherwise)."""
         deal = self.portal.data.entities["deal"].get(row.deal_id) or {}
         known = self.known.get(int(row.result_id.removeprefix("r-")))
         expected = row.contact_id == known if known else row.contact_id not in (None, *self.known.values())
-        return expected and str(row.contact_id) in map(str, deal.get("CONTACT_IDS") or [])
+        contact = expected and [str(row.contact_id)] == list(map(str, deal.get("CONTACT_IDS") or []))
+        company = self.portal.data.entities["company"].get(row.company_id) or {}
+        if self.rule == "deal with company":
+            return contact and company.get("ORIGIN_ID") == f"quiz-result-{row.id}" and \
+                str(deal.get("COMPANY_ID")) == str(row.company_id)
+        return contact and not deal.get("COMPANY_ID")
 
 
 def verdict(r: dict) -> str:
@@ -131,19 +141,19 @@ def verdict(r: dict) -> str:
         budget = PER_RESULT_TARGET * r["results"]
     misses = [name for name, bad in (("requests", r["requests"] > budget), ("503", r["rejected_503"]),
                                      ("duplicates", r["duplicates"]), ("missing", r["missing"] or r["failed"]),
-                                     ("contact", r["wrong_contact"])) if bad]
+                                     ("links", r["wrong_links"])) if bad]
     return "met" if not misses else "MISSED: " + ", ".join(misses)
 
 
 def table(results: list[dict]) -> str:
     lines = ["| database | rule | arrival | results | delivered | REST requests | per result | time s "
-             "| 503s | duplicates | missing | wrong contact | targets |",
+             "| 503s | duplicates | missing | wrong links | targets |",
              "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
     for r in results:
-        contact = "-" if r["wrong_contact"] is None else r["wrong_contact"]  # leads have none
+        links = "-" if r["wrong_links"] is None else r["wrong_links"]  # leads have none
         lines.append(f"| {r['database']} | {r['rule']} | {r['arrival']} | {r['results']:,} | {r['delivered']:,} "
                      f"| {r['requests']} | {r['requests'] / r['results']:.2f} | {r['seconds']:.1f} "
-                     f"| {r['rejected_503']} | {r['duplicates']} | {r['missing']} | {contact} "
+                     f"| {r['rejected_503']} | {r['duplicates']} | {r['missing']} | {links} "
                      f"| {verdict(r)} |")
     return "\n".join(lines)
 
@@ -179,12 +189,12 @@ def main() -> None:
         worker = Worker(ctx, name="bench-worker")
         results = []
         with app.test_client() as http:
-            for entity in ("lead", "deal"):
+            for rule in ("lead", "deal", "deal with company"):
                 for arrival, size in (("queued", args.results), ("one at a time", args.one_at_a_time)):
-                    case = Case(fake, http, worker, entity, arrival, size)
+                    case = Case(fake, http, worker, rule, arrival, size)
                     results.append({"database": args.database, **case.run(args.budget)})
                     if args.verbose:
-                        print(entity, arrival, results[-1]["by_method"], file=sys.stderr)
+                        print(rule, arrival, results[-1]["by_method"], file=sys.stderr)
         if hasattr(db.database.obj, "close_all"):
             db.database.obj.close_all()
     print(f"{machine()}; fake limits bucket 50, drain 2/s; targets: <= {QUEUED_REQUESTS_TARGET} requests "

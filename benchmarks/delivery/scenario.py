@@ -27,8 +27,10 @@ def connect_portal(fake: FakeBitrix, account_id: str, worker):
     return portal
 
 
-def rule_for(portal, entity: str) -> dict:
-    """A rule of the portal: a lead with a mapped answer, or a deal with its contact."""
+def rule_for(portal, kind: str) -> dict:
+    """A rule of the portal: a lead with a mapped answer, a deal with its contact, or a deal with its
+    contact and company ("deal with company")."""
+    entity = "lead" if kind == "lead" else "deal"
     def status(entity_id):
         return next(s["STATUS_ID"] for s in portal.data.statuses if s["ENTITY_ID"] == entity_id)
 
@@ -43,6 +45,8 @@ def rule_for(portal, entity: str) -> dict:
                 "TypeID": ""}
     category = next(c["id"] for c in portal.data.categories[2] if c["id"] != 0)
     rule["FieldsRule"]["contact"] = {"ContactRuleMap": {"name": "NAME", "phone": "PHONE", "email": "EMAIL"}}
+    if kind == "deal with company":
+        rule["FieldsRule"]["company"] = {"QuestionID": {"2": string_field("company")}}
     return {**rule, "LeadFlag": False, "StatusID": "", "PipelineID": category, "TypeID": status("DEAL_TYPE"),
             "StageID": portal.data.deal_stages(category)[0]["STATUS_ID"]}
 
@@ -57,6 +61,7 @@ def known_contacts(portal, count: int) -> dict:
 def result(n: int) -> dict:
     """Result n: even ones carry the phone of known contact n (ignored by a lead rule)."""
     phone = f"+7 9{n % 100:02d} {n // 100:03d}-00-00" if n % 2 == 0 else f"+7 800 {n:07d}"
-    return {"quizID": QUIZ, "resultID": f"r-{n}", "answers": {"1": f"answer {n}"},
-            "contact": {"name": f"Person {n}", "phone": phone, "email": f"person{n}@example.com"},
+    return {"quizID": QUIZ, "resultID": f"r-{n}", "answers": {"1": f"answer {n}", "2": f"site {n}"},
+            "contact": {"name": f"Person {n}", "phone": phone, "email": f"person{n}@example.com",
+                        "company": f"Company {n}"},
             "utm": {"source": "bench"}}
