@@ -118,11 +118,3 @@ def check_connection(url: str) -> None:
         where = f"{parts.scheme}://{parts.hostname or ''}{':' + str(parts.port) if parts.port else ''}{parts.path}"
         raise SystemExit(f"DATABASE_URL: cannot connect to {where}")
 
-
-def drop_everything() -> None:
-    """Drop every table of the service, migrations' bookkeeping included (test databases only)."""
-    from storage.models import MODELS
-    with connection():
-        database.execute_sql("DROP TABLE IF EXISTS schema_migration")
-        database.drop_tables(MODELS, safe=True)
-

@@ -19,7 +19,7 @@ from fake_bitrix import testing as fake_testing
 from service import portal_client
 from service.context import Context
 from settings import Settings
-from storage import db
+from storage import db, schema
 from storage.models import MODELS, Account, Portal
 
 TEST_JWT_SECRET = "test-jwt-secret-of-at-least-64-bytes-for-every-hmac-algorithm-0123"
@@ -52,7 +52,7 @@ def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     db.bind(url, pool_size=40)
     # A clean schema for the run, built by the migrations exactly as production builds it.
-    db.drop_everything()
+    schema.drop_everything()
     db.migrate()
     return url
 
