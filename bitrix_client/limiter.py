@@ -76,6 +76,9 @@ class LeakyBucket:
         self._updated = now
 
 
+# A per-process registry on purpose: every client of a portal in this process must draw from one
+# bucket, as the portal counts every request from this host. One small object per portal, kept for
+# the process's life.
 _limiters: dict[str, LeakyBucket] = {}
 _limiters_lock = threading.Lock()
 

@@ -84,6 +84,8 @@ class OperatingBudget:
             return self._seen.get(method)
 
 
+# A per-process registry on purpose: what one client learns of a method's budget holds for every
+# client of that portal in this process. One small object per portal, kept for the process's life.
 _budgets: dict[str, OperatingBudget] = {}
 _budgets_lock = threading.Lock()
 

@@ -46,6 +46,8 @@ class _PortalSlot:
         return tokens.access_token in self._rejected
 
 
+# A per-process registry on purpose: every holder of a portal's tokens in this process must refresh
+# single-flight and see the newest pair. One small object per portal, kept for the process's life.
 _slots: dict[str, _PortalSlot] = {}
 _slots_lock = threading.Lock()
 

@@ -42,6 +42,7 @@ def open_database(url: str, pool_size: int = 20):
     raise SystemExit(f"DATABASE_URL must be sqlite:///path or postgresql://...; got scheme {scheme!r}")
 
 
+# The per-process binding (see the module docstring): which URL the models point at now.
 _bound_url: str | None = None
 
 
