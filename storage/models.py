@@ -55,7 +55,7 @@ class Portal(BaseModel):
     stale_reason = TextField(null=True)
     refreshed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
-    crm_mode = IntegerField(default=CrmMode.CLASSIC)  # read by every pipelines sync
+    crm_mode = IntegerField(default=CrmMode.CLASSIC, constraints=[SQL("DEFAULT 1")])  # read by pipelines syncs
 
 
 class Account(BaseModel):
