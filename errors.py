@@ -15,6 +15,11 @@ class BadRequest(ServiceError):
     status = 400
 
 
+class Unauthorized(ServiceError):
+    """A caller we do not believe (e.g. an event whose application_token does not match)."""
+    status = 401
+
+
 class NotFound(ServiceError):
     status = 404
 

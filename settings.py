@@ -3,6 +3,9 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from bitrix_client import DEFAULT_SERVERS, OAuthServers
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +51,13 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     bitrix_client_id: str = ""
     bitrix_client_secret: str = ""
-    bitrix_oauth_url: str = "https://oauth.bitrix.info"
+    # BITRIX_OAUTH_SERVERS; empty: BITRIX_OAUTH_URL alone, else both of Bitrix24's servers (`oauth_servers`)
+    bitrix_oauth_servers: tuple[str, ...] = ()
+    bitrix_oauth_url: str = ""
     bitrix_redirect_url: str = "/ui/"
     bitrix_allow_http: bool = False
+    bitrix_overload_retry_seconds: float = 1800.0
+    public_url: str = ""
     run_worker: bool = True
     auto_migrate: bool = True
     db_pool_size: int = 20
@@ -87,9 +94,12 @@ class Settings:
             secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
             bitrix_client_id=env.get("BITRIX_CLIENT_ID", ""),
             bitrix_client_secret=env.get("BITRIX_CLIENT_SECRET", ""),
-            bitrix_oauth_url=(env.get("BITRIX_OAUTH_URL") or "https://oauth.bitrix.info").rstrip("/"),
+            bitrix_oauth_servers=_list(env.get("BITRIX_OAUTH_SERVERS")),
+            bitrix_oauth_url=(env.get("BITRIX_OAUTH_URL") or "").strip().rstrip("/"),
             bitrix_redirect_url=env.get("BITRIX_REDIRECT_URL") or "/ui/",
             bitrix_allow_http=_flag(env.get("BITRIX_ALLOW_HTTP"), False),
+            bitrix_overload_retry_seconds=_number(env, "BITRIX_OVERLOAD_RETRY_SECONDS", 1800.0, float),
+            public_url=(env.get("PUBLIC_URL") or "").strip().rstrip("/"),
             run_worker=_flag(env.get("RUN_WORKER"), True),
             # Production schemas change only through `make migrate`, never as a side effect of start-up.
             auto_migrate=_flag(env.get("AUTO_MIGRATE"), app_env != "production"),
@@ -114,6 +124,13 @@ class Settings:
     def production(self) -> bool:
         return self.app_env == "production"
 
+    @property
+    def oauth_servers(self) -> tuple[str, ...]:
+        """The OAuth servers that may get the client secret, the default first."""
+        if self.bitrix_oauth_servers:
+            return self.bitrix_oauth_servers
+        return (self.bitrix_oauth_url,) if self.bitrix_oauth_url else DEFAULT_SERVERS
+
     def development_secrets(self) -> list[str]:
         """Names of the secrets still at their development defaults."""
         names = []
@@ -131,7 +148,21 @@ class Settings:
         if self.production and not (self.bitrix_client_id and self.bitrix_client_secret):
             raise SystemExit("APP_ENV=production needs the Bitrix24 application: set BITRIX_CLIENT_ID and "
                              "BITRIX_CLIENT_SECRET")
+        self._check_urls()
         if self.log_format not in ("text", "json"):
             raise SystemExit(f"LOG_FORMAT must be text or json, not {self.log_format!r}")
         for name in dev:
             log.warning("%s is the built-in development value: not for production", name)
+
+    def _check_urls(self) -> None:
+        try:
+            OAuthServers(self.oauth_servers)
+        except ValueError as error:
+            raise SystemExit(f"BITRIX_OAUTH_SERVERS: {error}") from None
+        if self.production and any(not url.startswith("https://") for url in self.oauth_servers):
+            # The client secret goes to these servers in every token request.
+            raise SystemExit("APP_ENV=production needs https:// OAuth servers in BITRIX_OAUTH_SERVERS")
+        parts = urlsplit(self.public_url)
+        if self.public_url and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+                                or parts.fragment or "@" in parts.netloc):
+            raise SystemExit(f"PUBLIC_URL must be the service's absolute http(s) URL, not {self.public_url!r}")

@@ -12,7 +12,7 @@ from observability import logs
 from service.context import Context
 from settings import Settings
 from storage import db
-from web import error_bodies, served_spec
+from web import error_bodies, event_forms, served_spec
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.routing import HandlerResolver
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     spec = served_spec.load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(ctx))
-    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True,
+    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, validator_map=event_forms.validator_map(),
                 pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI)
     served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status is the one sent.

@@ -2,12 +2,12 @@
 import logging
 from urllib.parse import urlencode, urlsplit
 
-from bitrix_client import BitrixError
+from bitrix_client import BitrixError, UnknownOAuthServer
 from errors import BadRequest, Unavailable
-from service import delivery, sync
+from service import delivery, event_binding, sync
 from service.oauth_state import StateSigner
 from service.portal_client import oauth_client, store_tokens
-from service.portal_url import normalise, subdomain
+from service.portal_url import normalise, origin, same_portal, subdomain
 from settings import Settings
 from storage import accounts, job_queue
 from storage.db import transaction
@@ -28,47 +28,64 @@ def start(ctx, account_id: str, url: str) -> dict:
     return answer
 
 
-def complete(ctx, code: str, state: str, member_id: str) -> str:
+def complete(ctx, code: str, state: str, member_id: str, domain: str, server_domain: str) -> str:
     """Finish the flow for a callback; returns where to send the browser.
 
     A state that does not verify is the caller's error (BadRequest, nothing bound). Anything
-    that goes wrong after it (the OAuth server refuses the code or is down) still sends the
-    browser back, with an error flag, so the person sees what happened.
+    that goes wrong after it still sends the browser back, with an error flag, so the person sees
+    what happened. The state is used up only by the callback that binds: a callback for another
+    portal, or one naming an OAuth server off the list, spends neither the state nor the code.
     """
     settings = ctx.settings
-    pending = StateSigner(settings.secret_key).consume(state)
+    signer = StateSigner(settings.secret_key)
+    pending = signer.pending(state)
     account = accounts.live(pending.account_id)
     if account is None:
         raise BadRequest("the connection request was cancelled")
+    if not same_portal(pending.portal_url, domain):
+        return _refused(settings, account.id, "portal_mismatch", "the callback is from another portal")
     try:
-        tokens = oauth_client(settings).exchange_code(code)
+        oauth = oauth_client(settings, server_domain)
+        tokens = oauth.exchange_code(code)
+    except UnknownOAuthServer:
+        return _refused(settings, account.id, "unknown_oauth_server", "server_domain is not in BITRIX_OAUTH_SERVERS")
     except (BitrixError, Unavailable) as error:
-        log.warning("code exchange failed for account %s: %s", account.id, type(error).__name__)
-        return _redirect(settings, "exchange_failed")
-    problem = _token_problem(tokens, member_id, settings)
+        return _refused(settings, account.id, "exchange_failed", f"code exchange failed: {type(error).__name__}")
+    problem = _token_problem(tokens, member_id, pending.portal_url, settings)
     if problem:
-        log.warning("refusing token answer for account %s: %s", account.id, problem)
-        return _redirect(settings, problem)
-    endpoint = urlsplit(tokens.client_endpoint)
-    portal_url = f"{endpoint.scheme}://{endpoint.netloc}"
+        return _refused(settings, account.id, problem, "the token answer does not fit the request")
     with transaction():
-        store_tokens(ctx, tokens)
+        signer.consume(state)  # a second callback racing with this one finds it used: 400, nothing stored
+        store_tokens(ctx, tokens, oauth.oauth_url)
+        portal_url = origin(tokens.client_endpoint)
         accounts.bind(account.id, tokens.member_id, portal_url, subdomain(portal_url))
-        # The first sync, and deliveries held while the portal was unusable, go out now.
-        sync.queue(tokens.member_id)
-        job_queue.release_held(tokens.member_id)
-        delivery.release(tokens.member_id)
+        resume(ctx, tokens.member_id)
     log.info("account %s connected to portal %s", account.id, tokens.member_id)
     return _redirect(settings, None)
 
 
-def _token_problem(tokens, member_id: str, settings: Settings) -> str | None:
-    if tokens.member_id != member_id:
+def resume(ctx, member_id: str) -> None:
+    """The portal works again (connected, or the application installed again): the first sync,
+    and the work held while it was unusable, go out now; its event handler is bound."""
+    sync.queue(member_id)
+    job_queue.release_held(member_id)
+    delivery.release(member_id)
+    event_binding.queue(ctx, member_id)
+
+
+def _token_problem(tokens, member_id: str, portal_url: str, settings: Settings) -> str | None:
+    # The account asked for `portal_url`: the token answer's portal must be that one.
+    if tokens.member_id != member_id or not same_portal(portal_url, tokens.client_endpoint):
         return "portal_mismatch"
     scheme = urlsplit(tokens.client_endpoint).scheme
     if scheme != "https" and not (settings.bitrix_allow_http and scheme == "http"):
         return "insecure_endpoint"
     return None
+
+
+def _refused(settings: Settings, account_id: int, error: str, why: str) -> str:
+    log.warning("connection of account %s refused: %s (%s)", account_id, error, why)
+    return _redirect(settings, error)
 
 
 def _redirect(settings: Settings, error: str | None) -> str:

@@ -43,8 +43,9 @@ class StateSigner:
         payload = json.dumps({"a": account_id, "n": nonce, "e": expires_at}, separators=(",", ":")).encode()
         return f"{_b64(payload)}.{_b64(self._mac(payload))}"
 
-    def consume(self, state: str) -> PendingConnection:
-        """The pending request a state stands for, used up; BadRequest when it does not verify."""
+    def verify(self, state: str) -> tuple[str, str]:
+        """(nonce, account id) of a state we issued that has not expired; BadRequest otherwise.
+        Nothing is used up: see `pending` and `consume`."""
         try:
             body, mac = state.split(".")
             payload = _unb64(body)
@@ -56,7 +57,18 @@ class StateSigner:
             raise BadRequest("invalid state")
         if claims.get("e", 0) < self.clock():
             raise BadRequest("state has expired")
-        pending = oauth_states.consume(str(claims.get("n")), str(claims.get("a")))
-        if pending is None:
-            raise BadRequest("state was already used or replaced by a newer connection request")
-        return pending
+        return str(claims.get("n")), str(claims.get("a"))
+
+    def pending(self, state: str) -> PendingConnection:
+        """The unused request a state stands for, left unused; BadRequest when there is none."""
+        return _or_refused(oauth_states.pending(*self.verify(state)))
+
+    def consume(self, state: str) -> PendingConnection:
+        """The pending request a state stands for, used up; BadRequest when it does not verify."""
+        return _or_refused(oauth_states.consume(*self.verify(state)))
+
+
+def _or_refused(pending: PendingConnection | None) -> PendingConnection:
+    if pending is None:
+        raise BadRequest("state was already used or replaced by a newer connection request")
+    return pending

@@ -32,3 +32,27 @@ def subdomain(portal_url: str) -> str:
     """The first label of the portal host (`acme` of `https://acme.bitrix24.ru`)."""
     host = urlsplit(portal_url).hostname or ""
     return host.split(".")[0] if not host.replace(".", "").isdigit() else host
+
+
+def origin(endpoint: str) -> str:
+    """`scheme://host[:port]` of a REST endpoint (`https://acme.bitrix24.ru/rest/`), lower-cased."""
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def same_portal(portal_url: str, address: str) -> bool:
+    """Whether a portal URL and an address (a URL, or a callback's `host[:port]` domain) name the
+    same host and port; a scheme's default port counts as no port."""
+    ours = _host_port(portal_url)
+    return ours is not None and ours == _host_port(address if "://" in address else f"//{address}")
+
+
+def _host_port(url: str) -> tuple[str, int | None] | None:
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if port == {"https": 443, "http": 80}.get(parts.scheme.lower()):
+        port = None
+    return ((parts.hostname or "").rstrip(".").lower(), port) if parts.hostname else None

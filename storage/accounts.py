@@ -65,6 +65,12 @@ def bind(connection_id: int, member_id: str, portal_url: str, subdomain: str) ->
      .where(Account.id == connection_id).execute())
 
 
+def follow_move(member_id: str, portal_url: str, subdomain: str) -> int:
+    """The portal now answers at `portal_url`: every connection bound to it says so."""
+    return (Account.update(portal_url=portal_url, subdomain=subdomain)
+            .where(Account.member_id == member_id, Account.portal_url != portal_url).execute())
+
+
 def _portal(account: Account) -> Portal | None:
     if account.member_id is None:
         return None

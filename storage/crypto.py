@@ -5,6 +5,8 @@ functions that read or write tokens; rows hold Fernet tokens, so a dump of the d
 discloses no portal's credentials.
 """
 import base64
+import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -22,6 +24,15 @@ class TokenCipher:
 
     def __init__(self, secret_key: str):
         self._fernet = Fernet(base64.urlsafe_b64encode(derive_key(secret_key, "token-encryption")))
+        self._fingerprint_key = derive_key(secret_key, "secret-fingerprint")
+
+    def fingerprint(self, text: str) -> str:
+        """A keyed hash of a secret the service only has to recognise (an event's application_token)."""
+        return hmac.new(self._fingerprint_key, text.encode(), hashlib.sha256).hexdigest()
+
+    def same_fingerprint(self, text: str | None, stored: str | None) -> bool:
+        """Whether `text` has the `stored` fingerprint (constant time; False when either is missing)."""
+        return bool(text) and bool(stored) and hmac.compare_digest(self.fingerprint(text), stored)
 
     def encrypt(self, text: str | None) -> str | None:
         return None if text is None else self._fernet.encrypt(text.encode()).decode()

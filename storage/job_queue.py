@@ -91,6 +91,18 @@ def retry_later(job: JobRecord, error: str, delay_seconds: float, max_attempts: 
         return _finish(job, state=DONE, last_error=f"superseded after: {error}", finished_at=utcnow())
 
 
+def postpone(job: JobRecord, reason: str, until: datetime) -> bool:
+    """Back to the queue until `until` without spending an attempt: the portal asked us to wait."""
+    try:
+        with transaction():
+            return _finish(job, state=QUEUED, last_error=reason, run_after=until, attempts=Job.attempts - 1)
+    except IntegrityError:
+        # The same work was queued again meanwhile: that queued job will do it (no sooner than we would).
+        Job.update(run_after=until).where(Job.member_id == job.member_id, Job.kind == job.kind,
+                                          Job.key == job.key, Job.state == QUEUED, Job.run_after < until).execute()
+        return _finish(job, state=DONE, last_error=f"superseded after: {reason}", finished_at=utcnow())
+
+
 def fail(job: JobRecord, error: str) -> bool:
     return _finish(job, state=FAILED, last_error=error, finished_at=utcnow())
 
@@ -121,6 +133,16 @@ def reap_expired(max_attempts: int) -> int:
     for job in expired:
         retry_later(job, f"worker {job.worker} lost its lease", 0, max_attempts)
     return len(expired)
+
+
+def stop_queued(member_id: str, hold_kinds, reason: str) -> int:
+    """The portal cannot be used: its queued jobs of `hold_kinds` wait until it is connected again,
+    the others are cancelled."""
+    queued = (Job.member_id == member_id) & (Job.state == QUEUED)
+    held = (Job.update(state=HELD, last_error=reason, updated_at=utcnow())
+            .where(queued & Job.kind.in_(list(hold_kinds))).execute())
+    return held + (Job.update(state=FAILED, last_error=reason, finished_at=utcnow(), updated_at=utcnow())
+                   .where(queued).execute())
 
 
 def cancel_queued(member_id: str, kinds, reason: str) -> int:

@@ -56,6 +56,10 @@ class Portal(BaseModel):
     refreshed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     crm_mode = IntegerField(default=CrmMode.CLASSIC, constraints=[SQL("DEFAULT 1")])  # read by pipelines syncs
+    oauth_server = CharField(max_length=512, null=True)  # NULL: the first of BITRIX_OAUTH_SERVERS
+    # HMAC of the application_token events carry (storage/crypto.py): recognised, never kept in clear.
+    application_token = CharField(max_length=128, null=True)
+    event_handler = CharField(max_length=1024, null=True)  # the ONAPPUNINSTALL handler bound on it
 
 
 class Account(BaseModel):

@@ -38,6 +38,18 @@ class StoredTokens:
     refresh_token: str
     expires_at: int
     client_endpoint: str
+    oauth_server: str | None = None  # where it was issued and is refreshed (None: the default server)
+
+
+@dataclasses.dataclass(frozen=True)
+class PortalFacts:
+    """What the service knows of a portal besides its tokens."""
+    member_id: str
+    oauth_server: str | None  # None: the first of BITRIX_OAUTH_SERVERS
+    application_token: str | None  # its fingerprint (storage/crypto.py), never the token
+    event_handler: str | None
+    stale: bool
+    stale_reason: str | None
 
 
 @dataclasses.dataclass(frozen=True)

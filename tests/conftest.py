@@ -26,9 +26,10 @@ TEST_JWT_SECRET = "test-jwt-secret-of-at-least-64-bytes-for-every-hmac-algorithm
 TEST_SECRET_KEY = "test-secret-key-of-at-least-32-bytes-long"
 TEST_CLIENT_ID = fake_testing.CLIENT_ID
 TEST_CLIENT_SECRET = fake_testing.CLIENT_SECRET
-# The fake Bitrix24's fixtures: a started fake, and one seeded portal on it.
+# The fake Bitrix24's fixtures: a started fake, one seeded portal on it, a sink for its events.
 fake_bitrix = fake_testing.fake_bitrix
 fake_portal = fake_testing.fake_portal
+event_sink = fake_testing.event_sink
 _TEST_DATABASE_NAME = re.compile(r"(^|[_-])test($|[_-])", re.IGNORECASE)
 
 

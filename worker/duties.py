@@ -2,7 +2,7 @@
 import logging
 from datetime import timedelta
 
-from service import delivery, sync
+from service import delivery, event_binding, sync
 from storage import deliveries, job_queue, portals
 from storage.columns import utcnow
 
@@ -18,6 +18,7 @@ def run_duties(settings) -> None:
         queue_resyncs(timedelta(seconds=settings.resync_interval_seconds))
     queue_token_refreshes(timedelta(days=settings.token_refresh_after_days))
     queue_due_deliveries()
+    event_binding.queue_missing(settings, timedelta(seconds=settings.resync_interval_seconds or 6 * 3600))
     job_queue.prune_finished(KEEP_DONE_JOBS)
 
 

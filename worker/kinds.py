@@ -3,7 +3,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 
-from service import delivery, portal_client, sync
+from service import delivery, event_binding, portal_client, sync
 
 CANCEL, HOLD = "cancel", "hold"
 
@@ -21,14 +21,13 @@ def _sync(name, ctx, job):
 
 def _refresh_tokens(ctx, job):
     """Refresh a portal's pair before the refresh token's 180 days run out."""
-    current = portal_client.stored_tokens(ctx, job.member_id)
-    if current is not None:
-        portal_client.refresh_stored(ctx, job.member_id, current, portal_client.oauth_client(ctx.settings))
+    portal_client.refresh_now(ctx, job.member_id)
 
 
 def registry() -> dict[str, Kind]:
     table = {kind: Kind(functools.partial(_sync, kind.removeprefix(sync.JOB_PREFIX)))
              for kind in sync.JOB_KINDS}
     table["refresh_tokens"] = Kind(_refresh_tokens)
+    table[event_binding.JOB_KIND] = Kind(event_binding.run_job)
     table[delivery.JOB_KIND] = Kind(delivery.run_job, HOLD, delivery.hold)
     return table

@@ -6,6 +6,7 @@ import threading
 import time
 
 from bitrix_client import BitrixError, backoff
+from service import portal_errors
 from service.portal_client import PortalUnusable
 from storage import job_queue, portals
 from storage.db import UNAVAILABLE, connection
@@ -98,16 +99,7 @@ class Worker:
         except PortalUnusable as error:
             return self._portal_unusable(job, kind, error.message)
         except BitrixError as error:
-            reason = f"{type(error).__name__}: {error}"[:500]
-            if error.stale:
-                log.warning("portal %s is unusable: %s", job.member_id, reason)
-                portals.mark_stale(job.member_id, reason)
-                return self._portal_unusable(job, kind, reason)
-            if error.retryable:
-                self._retry(job, reason)
-                return "retry"
-            job_queue.fail(job, reason)
-            return "failed"
+            return self._bitrix_error(job, kind, error)
         except UNAVAILABLE:
             raise
         except Exception as error:  # noqa: BLE001 - a bug must not stop the worker; the job says why
@@ -116,6 +108,33 @@ class Worker:
             return "retry"
         job_queue.done(job)
         return "done"
+
+    def _bitrix_error(self, job, kind, error: BitrixError) -> str:
+        """The README's table "Bitrix24 errors": stale, wait for the portal, retry, or fail."""
+        reason = f"{type(error).__name__}: {error}"[:500]
+        if error.stale:
+            stale = portal_errors.stale_reason(error)
+            log.warning("portal %s is unusable: %s", job.member_id, reason)
+            portals.mark_stale(job.member_id, stale)
+            return self._portal_unusable(job, kind, stale)
+        until = portal_errors.pause_until(error, self.settings)
+        if until is not None:
+            return self._wait_for_portal(job, kind, error, reason, until)
+        if error.retryable:
+            self._retry(job, reason)
+            return "retry"
+        job_queue.fail(job, reason)
+        return "failed"
+
+    def _wait_for_portal(self, job, kind, error: BitrixError, reason: str, until) -> str:
+        """Back to the queue for when the portal lets us in, no attempt spent, nobody sleeping; with
+        `hold` (OVERLOAD_LIMIT) the deliveries wait as held, with the reason, until the job runs again."""
+        log.info("job %s kind=%s portal=%s waits until %s: %s", job.id, job.kind, job.member_id,
+                 until.isoformat(timespec="seconds"), reason)
+        if error.hold and kind.on_hold is not None:
+            kind.on_hold(job, error.reason or reason)
+        job_queue.postpone(job, reason, until)
+        return "held" if error.hold else "postponed"
 
     def _portal_unusable(self, job, kind, reason: str) -> str:
         if kind.when_portal_unusable == HOLD:

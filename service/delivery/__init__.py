@@ -46,6 +46,8 @@ def retry(account_id: str, result_id: str) -> dict:
 def run_job(ctx, job) -> None:
     """The `deliver` job: send what is due for the portal, and come back when the rest is due."""
     client = portal_client.client_for(ctx, job.member_id)
+    # Results held while the portal refused work for now (OVERLOAD_LIMIT) are tried again with this run.
+    deliveries.move_all(job.member_id, [deliveries.HELD], deliveries.QUEUED)
     deliver_pending(ctx, client, job.member_id)
     later = deliveries.next_due_at(job.member_id)
     if later is not None:
@@ -54,7 +56,11 @@ def run_job(ctx, job) -> None:
 
 def hold(job, reason: str) -> None:
     """The portal cannot be used: its waiting deliveries are held until it is connected again."""
-    deliveries.move_all(job.member_id, deliveries.PENDING, deliveries.HELD, reason)
+    hold_portal(job.member_id, reason)
+
+
+def hold_portal(member_id: str, reason: str) -> None:
+    deliveries.move_all(member_id, deliveries.PENDING, deliveries.HELD, reason)
 
 
 def release(member_id: str) -> None:

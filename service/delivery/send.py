@@ -12,16 +12,14 @@ Each result stands alone: whatever its data or a bug makes one of them raise whi
 sent or settled ends that result (`failed`, with a reason a person can read) and no other.
 """
 import logging
-from datetime import timedelta
 
-from bitrix_client import backoff
+from bitrix_client import BitrixError
 from bitrix_client.batch import MAX_COMMANDS
-from service.delivery import rounds, writes
+from service.delivery import outcome, rounds, writes
 from service.delivery.commands import ENTITIES
 from service.delivery.plan import build
 from service.delivery.work import Work
 from storage import deliveries, lookups, portals, rules
-from storage.columns import utcnow
 from storage.db import UNAVAILABLE
 from storage.records import Delivery
 
@@ -45,11 +43,15 @@ def deliver_pending(ctx, client, member_id: str) -> int:
         works = [work for work in (_prepare(ctx, index, row, live_rules[row.quiz_id], fields, without_leads)
                                    for index, row in enumerate(due)) if work is not None]
         by_key = {work.key: work for work in works}
-        rounds.send(ctx, client, by_key, _groups(ctx, works, writes.lookups), write=False, halt=False)
-        _same_people(works)
-        _write(ctx, client, works, by_key)
+        try:
+            rounds.send(ctx, client, by_key, _groups(ctx, works, writes.lookups), write=False, halt=False)
+            _same_people(works)
+            _write(ctx, client, works, by_key)
+        except BitrixError as error:
+            outcome.put_back(works, error)
+            raise
         for work in works:
-            _settle(ctx, work)
+            outcome.settle(ctx, work)
         handled += len(due)
 
 
@@ -178,35 +180,3 @@ def _follow_leaders(works: list[Work]) -> None:
             work.error = leader.error  # the shared contact may exist now: look before creating
         elif leader.failure is not None:
             work.leader = None  # it never asked for the contact: this result creates it
-
-
-def _settle(ctx, work: Work) -> None:
-    try:
-        _record_outcome(ctx, work)
-    except UNAVAILABLE:
-        raise
-    except Exception as error:  # noqa: BLE001 - one result's bookkeeping must not stop the others
-        rounds.internal_error(ctx, work, "recording its outcome", error)
-        deliveries.update(work.delivery.id, status=deliveries.FAILED, last_error=work.failure)
-        ctx.metrics.deliveries.labels("failed").inc()
-
-
-def _record_outcome(ctx, work: Work) -> None:
-    settings, error, delivery_id = ctx.settings, work.error, work.delivery.id
-    problems = work.problems
-    if work.failure is None and error is None and work.complete:
-        deliveries.update(delivery_id, status=deliveries.DELIVERED, last_error=None, delivered_at=utcnow(),
-                          problems=problems)
-        ctx.metrics.deliveries.labels("delivered").inc()
-        return
-    reason = work.failure or (f"{type(error).__name__}: {error}"[:500] if error else
-                              "not every entity was created yet")
-    if work.failure is not None or work.attempts >= settings.delivery_max_attempts:
-        deliveries.update(delivery_id, status=deliveries.FAILED, last_error=reason, problems=problems)
-        ctx.metrics.deliveries.labels("failed").inc()
-        log.warning("delivery %s failed for good: %s", delivery_id, reason)
-        return
-    ctx.metrics.deliveries.labels("retry").inc()
-    delay = backoff(work.attempts, settings.job_retry_base_seconds, settings.job_retry_max_seconds)
-    deliveries.update(delivery_id, status=deliveries.QUEUED, last_error=reason, problems=problems,
-                      next_attempt_at=utcnow() + timedelta(seconds=delay))

@@ -116,7 +116,8 @@ def test_stale_portal_holds_deliveries_until_reconnected(portal, worker, client,
     with db.connection():
         answer = connection.start(fake_ctx, "account-1", portal.url)
         params = portal.approve(answer["authURL"].split("state=")[1])
-        connection.complete(fake_ctx, params["code"], params["state"], params["member_id"])
+        connection.complete(fake_ctx, params["code"], params["state"], params["member_id"], params["domain"],
+                            params["server_domain"])
     worker.drain()
     record = client.get("/bitrix/results/r-1", headers=auth()).json()
     assert record["status"] == "delivered" and len(portal.data.entities["lead"]) == 1

@@ -1,0 +1,22 @@
+"""Form bodies, which here are only the events Bitrix24 posts, validated without refusing unknown keys.
+
+Connexion's strict validation refuses a form key the spec does not declare. Bitrix24 adds keys to
+its events as it likes (`event_handler_id` is on some events and not others, install events carry
+tokens, uninstall events do not), so an event must not be refused for a key we do not read. The
+keys we do read are declared in the spec and validated as usual. Should a form body of our own
+API ever be added, it would be lenient too: validate its keys in its schema (`additionalProperties`).
+"""
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import VALIDATOR_MAP, FormDataValidator
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class EventFormValidator(FormDataValidator):
+    def _validate_params_strictly(self, data: dict) -> None:
+        pass
+
+
+def validator_map() -> dict:
+    """Connexion's body validators with the lenient one for forms."""
+    return {"body": MediaTypeDict({**VALIDATOR_MAP["body"], FORM: EventFormValidator})}
