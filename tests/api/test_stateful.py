@@ -24,7 +24,8 @@ def test_links_from_creates_to_reads_hold(app, connected):
         def after_call(self, response, case):
             followed.append((case.method, case.path, response.status_code))
 
-    Sequences.run(settings=settings(max_examples=30, stateful_step_count=6, deadline=None,
+    # Derandomized: the same walk every run, so the suite never depends on a lucky draw.
+    Sequences.run(settings=settings(max_examples=30, stateful_step_count=6, deadline=None, derandomize=True,
                                     suppress_health_check=list(HealthCheck)))
     reads = {(method, path) for method, path, status in followed if status == 200}
     assert {("GET", "/bitrix/rules/{quizID}"), ("GET", "/bitrix/results/{resultID}"),
