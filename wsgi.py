@@ -15,6 +15,7 @@ from storage import db
 from web import error_bodies, served_spec
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
+from web.limits import Limits, RequestLimits
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
 
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status is the one sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
+    # Inside it, so a refusal is answered by the error handlers; before anything reads the body.
+    app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_SWAGGER, limits=Limits(settings))
     error_bodies.register(app, spec["paths"])
     return app
 

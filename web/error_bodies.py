@@ -58,7 +58,7 @@ class RouterErrors:
 
 
 def _service(request, exc: ServiceError):
-    return error_response(exc.status, exc.message)
+    return error_response(exc.status, exc.message, getattr(exc, "headers", None))
 
 
 def _bad_encoding(request, exc: UnicodeDecodeError):
