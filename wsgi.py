@@ -16,6 +16,7 @@ from web import error_bodies, served_spec
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.limits import Limits, RequestLimits
+from web.request_facts import RecordFacts
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
 
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
     # Inside it, so a refusal is answered by the error handlers; before anything reads the body.
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_SWAGGER, limits=Limits(settings))
+    # After routing, before security: what the access log and the metrics say about the request.
+    app.add_middleware(RecordFacts, position=MiddlewarePosition.BEFORE_SECURITY)
     error_bodies.register(app, spec["paths"])
     return app
 
