@@ -12,7 +12,7 @@ from observability import logs
 from service.context import Context
 from settings import Settings
 from storage import db
-from web import error_bodies, served_spec
+from web import error_bodies, served_spec, validators
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.limits import Limits, RequestLimits
@@ -49,8 +49,8 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     spec = served_spec.load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(ctx))
-    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True,
-                pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI)
+    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, pythonic_params=True,
+                swagger_ui_options=served_spec.SWAGGER_UI, validator_map=validators.validator_map())
     served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status is the one sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
