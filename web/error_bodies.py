@@ -1,4 +1,8 @@
-"""Every error answer as the spec shows it: a JSON string, no internals."""
+"""Every error answer as the spec shows it: a JSON string of at most `MAX_DETAIL` characters, no internals.
+
+A 400 from validation is logged as the field and the rule it broke, never the value; Connexion's
+own validation log lines (which quote the value) are kept off in `observability.logs`.
+"""
 import json
 import logging
 import re
@@ -16,6 +20,8 @@ MAX_DETAIL = 300
 
 
 def error_response(status: int, message: str, headers=None) -> ConnexionResponse:
+    if len(message) > MAX_DETAIL:
+        message = message[:MAX_DETAIL] + "..."
     return ConnexionResponse(status_code=status, body=json.dumps(message), headers=headers or {},
                              content_type="application/json", mimetype="application/json")
 
@@ -23,8 +29,8 @@ def error_response(status: int, message: str, headers=None) -> ConnexionResponse
 def _problem(request, exc: ProblemException):
     # Validation details go on to quote the schema after a blank line: keep the first part only.
     detail = field_and_rule(str(exc.detail or exc.title or "error").split("\n\n")[0].strip())
-    if len(detail) > MAX_DETAIL:
-        detail = detail[:MAX_DETAIL] + "..."
+    if exc.status == 400:
+        log.info("refused: %s", detail[:MAX_DETAIL])
     return error_response(exc.status, detail, exc.headers)
 
 
