@@ -17,6 +17,7 @@ from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.limits import Limits, RequestLimits
 from web.request_facts import RecordFacts
+from web.response_headers import ResponseHeaders
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
 
@@ -52,8 +53,9 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, pythonic_params=True,
                 swagger_ui_options=served_spec.SWAGGER_UI, validator_map=validators.validator_map())
     served_spec.serve(app, spec)
-    # Outside Connexion's exception middleware, so the logged status is the one sent.
+    # Outside Connexion's exception middleware, so the logged status and the headers are those sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
+    app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Inside it, so a refusal is answered by the error handlers; before anything reads the body.
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_SWAGGER, limits=Limits(settings))
     # After routing, before security: what the access log and the metrics say about the request.

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 
-from connexion.exceptions import ProblemException
+from connexion.exceptions import OAuthProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 
@@ -29,9 +29,14 @@ def error_response(status: int, message: str, headers=None) -> ConnexionResponse
 def _problem(request, exc: ProblemException):
     # Validation details go on to quote the schema after a blank line: keep the first part only.
     detail = field_and_rule(str(exc.detail or exc.title or "error").split("\n\n")[0].strip())
-    if exc.status == 400:
+    headers = dict(exc.headers or {})
+    if isinstance(exc, OAuthProblem):
+        # RFC 6750: a 401 names the scheme; "invalid_token" when a token was sent and refused.
+        given = request.headers.get("authorization", "").lower().startswith("bearer ")
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if given else "Bearer"
+    elif exc.status == 400:
         log.info("refused: %s", detail[:MAX_DETAIL])
-    return error_response(exc.status, detail, exc.headers)
+    return error_response(exc.status, detail, headers)
 
 
 class RouterErrors:
