@@ -1,7 +1,10 @@
 """The app factory and `app`.
 
 Despite its name (kept for deployment conventions), `app` is an ASGI application: serve it
-with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
+with uvicorn or gunicorn's uvicorn worker, not a WSGI server, and with the service's protocol,
+which holds request lines and headers to their limits (web/serving.py):
+`uvicorn wsgi:app --http web.serving:LimitedHttpToolsProtocol` or
+`gunicorn -k web.serving.UvicornWorker wsgi:app` (what `make run` and `make serve` do).
 """
 import contextlib
 
