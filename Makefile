@@ -28,12 +28,15 @@ lock:
 
 # The API on the embedded defaults: SQLite under var/, in-process worker, development secrets.
 # uvicorn's own access log is off: it prints query strings, and the OAuth callback's has a code.
+# The protocol holds request lines and headers to MAX_URL_BYTES, MAX_HEADER_BYTES and
+# HEADER_TIMEOUT_SECONDS (uvicorn has no setting for them; see web/serving.py).
 run: install
-	$(PY) -m uvicorn wsgi:app --host $(HOST) --port $(PORT) --no-access-log
+	$(PY) -m uvicorn wsgi:app --host $(HOST) --port $(PORT) --no-access-log --http web.serving:LimitedHttpToolsProtocol
 
 # Production-style API: two processes, no embedded worker (run `make worker` beside it).
+# The worker is gunicorn's uvicorn worker with the protocol of `make run`.
 serve: install
-	RUN_WORKER=false $(VENV)/bin/gunicorn -k uvicorn_worker.UvicornWorker -w 2 -b $(HOST):$(PORT) wsgi:app
+	RUN_WORKER=false $(VENV)/bin/gunicorn -k web.serving.UvicornWorker -w 2 -b $(HOST):$(PORT) wsgi:app
 
 # A dedicated job worker (run the API with RUN_WORKER=false when you run these).
 worker: install

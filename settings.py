@@ -74,6 +74,11 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     prometheus_multiproc_dir: str = ""
+    max_body_bytes: int = 1024 * 1024
+    max_url_bytes: int = 8192
+    max_header_bytes: int = 16384
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, environ=None) -> "Settings":
@@ -118,6 +123,11 @@ class Settings:
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             # prometheus_client reads the variable itself; we read it to serve all processes' metrics.
             prometheus_multiproc_dir=env.get("PROMETHEUS_MULTIPROC_DIR", ""),
+            max_body_bytes=_number(env, "MAX_BODY_BYTES", 1024 * 1024),
+            max_url_bytes=_number(env, "MAX_URL_BYTES", 8192),
+            max_header_bytes=_number(env, "MAX_HEADER_BYTES", 16384),
+            header_timeout_seconds=_number(env, "HEADER_TIMEOUT_SECONDS", 10.0, float),
+            body_timeout_seconds=_number(env, "BODY_TIMEOUT_SECONDS", 30.0, float),
         )
 
     @property

@@ -1,7 +1,10 @@
 """The app factory and `app`.
 
 Despite its name (kept for deployment conventions), `app` is an ASGI application: serve it
-with `uvicorn wsgi:app` or `gunicorn -k uvicorn_worker.UvicornWorker wsgi:app`, not a WSGI server.
+with uvicorn or gunicorn's uvicorn worker, not a WSGI server, and with the service's protocol,
+which holds request lines and headers to their limits (web/serving.py):
+`uvicorn wsgi:app --http web.serving:LimitedHttpToolsProtocol` or
+`gunicorn -k web.serving.UvicornWorker wsgi:app` (what `make run` and `make serve` do).
 """
 import contextlib
 
@@ -12,9 +15,12 @@ from observability import logs
 from service.context import Context
 from settings import Settings
 from storage import db
-from web import error_bodies, event_forms, served_spec
+from web import error_bodies, served_spec, validators
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
+from web.limits import Limits, RequestLimits
+from web.request_facts import RecordFacts
+from web.response_headers import ResponseHeaders
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
 
@@ -47,11 +53,16 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     spec = served_spec.load_spec(settings)
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(ctx))
-    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, validator_map=event_forms.validator_map(),
-                pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI)
+    app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, pythonic_params=True,
+                swagger_ui_options=served_spec.SWAGGER_UI, validator_map=validators.validator_map())
     served_spec.serve(app, spec)
-    # Outside Connexion's exception middleware, so the logged status is the one sent.
+    # Outside Connexion's exception middleware, so the logged status and the headers are those sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
+    app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Inside it, so a refusal is answered by the error handlers; before anything reads the body.
+    app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_SWAGGER, limits=Limits(settings))
+    # After routing, before security: what the access log and the metrics say about the request.
+    app.add_middleware(RecordFacts, position=MiddlewarePosition.BEFORE_SECURITY)
     error_bodies.register(app, spec["paths"])
     return app
 

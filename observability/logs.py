@@ -2,6 +2,7 @@
 import contextvars
 import json
 import logging
+import re
 import time
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
@@ -27,6 +28,33 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character written as an escape (`\\r`, `\\n`, `\\x1b`, ...)."""
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+class TextFormatter(logging.Formatter):
+    """One record, one line: what a request put into a message (a path with %0D%0A) cannot start a line.
+
+    A traceback keeps its lines, each indented and escaped, so it cannot pass for a record either.
+    """
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def formatMessage(self, record):
+        return escape_controls(super().formatMessage(record))
+
+    def formatException(self, exc_info):
+        return "\n".join("    " + escape_controls(line) for line in super().formatException(exc_info).split("\n"))
+
+    def formatStack(self, stack_info):
+        return "\n".join("    " + escape_controls(line) for line in stack_info.split("\n"))
+
+
 def configure(fmt: str = "text", level: str = "INFO") -> None:
     """Root logging for a process of the service (API or worker)."""
     handler = logging.StreamHandler()
@@ -34,7 +62,7 @@ def configure(fmt: str = "text", level: str = "INFO") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         if getattr(old, "_service_handler", False):
@@ -44,3 +72,6 @@ def configure(fmt: str = "text", level: str = "INFO") -> None:
     root.setLevel(level)
     # Peewee's DEBUG lines are SQL with parameters: personal data and encrypted tokens. Never log them.
     logging.getLogger("peewee").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # Connexion's validators log the offending value (a megabyte, a phone number); web.error_bodies
+    # logs the field and the rule instead.
+    logging.getLogger("connexion.validators").setLevel(logging.CRITICAL)

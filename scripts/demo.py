@@ -47,7 +47,8 @@ def main() -> None:
            "BITRIX_CLIENT_ID": fake.client_id, "BITRIX_CLIENT_SECRET": fake.client_secret,
            "BITRIX_ALLOW_HTTP": "true", "BITRIX_REDIRECT_URL": "/ui/", "WORKER_POLL_SECONDS": "0.2"}
     service = subprocess.Popen([sys.executable, "-m", "uvicorn", "wsgi:app", "--host", HOST, "--port", str(PORT),
-                                "--no-access-log", "--log-level", "warning"], cwd=ROOT, env=env)
+                                "--no-access-log", "--log-level", "warning",
+                                "--http", "web.serving:LimitedHttpToolsProtocol"], cwd=ROOT, env=env)
     try:
         wait_for(lambda: requests.get(f"{SERVICE}/openapi.json", timeout=2).ok, "the service to start")
         token = jwt.encode({"sub": ACCOUNT, "exp": int(time.time()) + 24 * 3600}, DEV_JWT_SECRET, algorithm="HS256")

@@ -37,8 +37,12 @@ def open_database(url: str, pool_size: int = 20):
         path = url[len("sqlite:///"):]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return connect_url(url, pragmas={"journal_mode": "wal", "foreign_keys": 1,
-                                         "busy_timeout": 10000, "synchronous": "normal"})
+        # Every transaction begins as a writer (BEGIN IMMEDIATE) and so waits on the busy timeout for
+        # the write lock. A deferred one that reads first cannot: when it goes on to write while
+        # another connection holds the lock, SQLite answers "database is locked" at once.
+        return connect_url(url, lock_type="IMMEDIATE",
+                           pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10000,
+                                    "synchronous": "normal"})
     raise SystemExit(f"DATABASE_URL must be sqlite:///path or postgresql://...; got scheme {scheme!r}")
 
 
@@ -65,7 +69,11 @@ def connection():
 
 
 def transaction(immediate: bool = False):
-    """A transaction (a savepoint when nested); `immediate` takes SQLite's writer lock at once."""
+    """A transaction (a savepoint when nested).
+
+    On SQLite every transaction takes the writer lock at once (see `open_database`); `immediate`
+    says that the caller relies on it.
+    """
     if immediate and not is_postgres():
         return database.atomic("IMMEDIATE")
     return database.atomic()

@@ -14,6 +14,8 @@ from storage.records import from_row
 QUEUED, SENDING, DELIVERED, FAILED, HELD = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING,
                                             DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.HELD)
 PENDING = DeliveryStatus.PENDING
+#: the columns a list shows: a result's payload may be hundreds of kilobytes, and a page holds 100
+LISTED = [field for field in Delivery._meta.sorted_fields if field.name != "payload"]
 
 
 def as_dict(row) -> dict:
@@ -53,8 +55,8 @@ def get(account_id: str, result_id: str) -> DeliveryRecord:
 
 def page(account_id: str, number: int, size: int, status: str | None = None,
          quiz_id: int | None = None) -> dict:
-    """The account's delivery log, newest first."""
-    query = Delivery.select().where(Delivery.account_id == account_id)
+    """The account's delivery log, newest first, without the stored results (a page never needs them)."""
+    query = Delivery.select(*LISTED).where(Delivery.account_id == account_id)
     if status:
         query = query.where(Delivery.status == status)
     if quiz_id:

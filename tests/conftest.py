@@ -58,14 +58,19 @@ def database_url(tmp_path_factory):
     return url
 
 
-@pytest.fixture
-def settings(database_url) -> Settings:
+def settings_for(database_url: str) -> Settings:
+    """The tests' settings on `database_url` (for fixtures wider than one test; others use `settings`)."""
     return Settings(database_url=database_url, jwt_secret=TEST_JWT_SECRET, secret_key=TEST_SECRET_KEY,
                     run_worker=False, auto_migrate=False, db_pool_size=40,
                     bitrix_client_id=TEST_CLIENT_ID, bitrix_client_secret=TEST_CLIENT_SECRET,
                     bitrix_redirect_url="https://quiz.example/integrations",
                     # Nothing listens there: the OAuth server is "down" unless a test brings the fake.
                     bitrix_oauth_url="http://127.0.0.1:9")
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    return settings_for(database_url)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 
 The id comes from the caller's X-Request-ID (when it is a sane token) or is made here, and is
 sent back in the answer. The line holds method, path without its query string (the OAuth
-callback carries the authorization code there), operation, status, duration and account.
+callback carries the authorization code there) and cut at `MAX_PATH` characters, operation,
+status, duration and account; operation and account are what `web.request_facts` recorded.
 """
 import logging
 import re
@@ -10,9 +11,11 @@ import time
 import uuid
 
 from observability.logs import request_id
+from web.request_facts import close_facts, open_facts
 
 log = logging.getLogger("access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+MAX_PATH = 256
 
 
 class RequestLog:
@@ -27,6 +30,7 @@ class RequestLog:
         given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
         token = request_id.set(rid)
+        facts, facts_token = open_facts()
         status = 500
 
         async def send_and_record(message):
@@ -40,13 +44,13 @@ class RequestLog:
             await self.app(scope, receive, send_and_record)
         finally:
             seconds = time.perf_counter() - started
-            extensions = scope.get("extensions") or {}
-            operation = (extensions.get("connexion_routing") or {}).get("operation_id") or ""
-            account = (extensions.get("connexion_context") or {}).get("user") or ""
-            self.metrics.observe_request(operation.rsplit(".", 1)[-1], status, seconds)
-            log.info("%s %s %s %.1fms op=%s account=%s", scope["method"], scope["path"], status, seconds * 1000,
+            operation, account = facts.operation, facts.account
+            path = scope["path"] if len(scope["path"]) <= MAX_PATH else scope["path"][:MAX_PATH] + "..."
+            self.metrics.observe_request(operation, status, seconds)
+            log.info("%s %s %s %.1fms op=%s account=%s", scope["method"], path, status, seconds * 1000,
                      operation or "-", account or "-",
-                     extra={"fields": {"method": scope["method"], "path": scope["path"], "status": status,
+                     extra={"fields": {"method": scope["method"], "path": path, "status": status,
                                        "duration_ms": round(seconds * 1000, 1), "operation": operation,
                                        "account": account}})
+            close_facts(facts_token)
             request_id.reset(token)

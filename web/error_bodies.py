@@ -1,9 +1,13 @@
-"""Every error answer as the spec shows it: a JSON string, no internals."""
+"""Every error answer as the spec shows it: a JSON string of at most `MAX_DETAIL` characters, no internals.
+
+A 400 from validation is logged as the field and the rule it broke, never the value; Connexion's
+own validation log lines (which quote the value) are kept off in `observability.logs`.
+"""
 import json
 import logging
 import re
 
-from connexion.exceptions import ProblemException
+from connexion.exceptions import OAuthProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 
@@ -16,6 +20,8 @@ MAX_DETAIL = 300
 
 
 def error_response(status: int, message: str, headers=None) -> ConnexionResponse:
+    if len(message) > MAX_DETAIL:
+        message = message[:MAX_DETAIL] + "..."
     return ConnexionResponse(status_code=status, body=json.dumps(message), headers=headers or {},
                              content_type="application/json", mimetype="application/json")
 
@@ -23,9 +29,14 @@ def error_response(status: int, message: str, headers=None) -> ConnexionResponse
 def _problem(request, exc: ProblemException):
     # Validation details go on to quote the schema after a blank line: keep the first part only.
     detail = field_and_rule(str(exc.detail or exc.title or "error").split("\n\n")[0].strip())
-    if len(detail) > MAX_DETAIL:
-        detail = detail[:MAX_DETAIL] + "..."
-    return error_response(exc.status, detail, exc.headers)
+    headers = dict(exc.headers or {})
+    if isinstance(exc, OAuthProblem):
+        # RFC 6750: a 401 names the scheme; "invalid_token" when a token was sent and refused.
+        given = request.headers.get("authorization", "").lower().startswith("bearer ")
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if given else "Bearer"
+    elif exc.status == 400:
+        log.info("refused: %s", detail[:MAX_DETAIL])
+    return error_response(exc.status, detail, headers)
 
 
 class RouterErrors:
@@ -58,7 +69,7 @@ class RouterErrors:
 
 
 def _service(request, exc: ServiceError):
-    return error_response(exc.status, exc.message)
+    return error_response(exc.status, exc.message, getattr(exc, "headers", None))
 
 
 def _bad_encoding(request, exc: UnicodeDecodeError):

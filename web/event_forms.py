@@ -6,8 +6,7 @@ tokens, uninstall events do not), so an event must not be refused for a key we d
 keys we do read are declared in the spec and validated as usual. Should a form body of our own
 API ever be added, it would be lenient too: validate its keys in its schema (`additionalProperties`).
 """
-from connexion.datastructures import MediaTypeDict
-from connexion.validators import VALIDATOR_MAP, FormDataValidator
+from connexion.validators import FormDataValidator
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -16,7 +15,3 @@ class EventFormValidator(FormDataValidator):
     def _validate_params_strictly(self, data: dict) -> None:
         pass
 
-
-def validator_map() -> dict:
-    """Connexion's body validators with the lenient one for forms."""
-    return {"body": MediaTypeDict({**VALIDATOR_MAP["body"], FORM: EventFormValidator})}

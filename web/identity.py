@@ -5,7 +5,12 @@ from connexion.security import NO_VALUE, BearerSecurityHandler
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from web.storable_text import is_storable
+
 ACCOUNT_REQUIRED = "account id is required"
+#: the column that keeps account ids is this wide
+MAX_ACCOUNT_ID = 255
+ACCOUNT_INVALID = f"account id must be at most {MAX_ACCOUNT_ID} characters of storable text"
 
 
 class TokenVerifier:
@@ -40,6 +45,9 @@ class TokenVerifier:
             account = str(account)
         if not isinstance(account, str) or not account.strip():
             raise OAuthProblem(detail=ACCOUNT_REQUIRED)
+        # The platform signed it, but it is still input: it is stored and it is logged.
+        if len(account) > MAX_ACCOUNT_ID or not is_storable(account):
+            raise OAuthProblem(detail=ACCOUNT_INVALID)
         # Connexion hands "sub" to handlers as their `user` argument.
         return {"sub": account}
 

@@ -4,7 +4,8 @@ An operationId is the API's name for the operation (`listUsers`: client generato
 into SDK function names); `x-openapi-router-controller` names the handler module. The handler
 is the module's function of the same name in snake case: `listUsers` in `handlers.users` is
 `handlers.users.list_users`. A handler that declares a first parameter `ctx` gets the
-application context bound to it.
+application context bound to it. Every handler runs inside its own database connection, and
+only with arguments a database can store (`web.storable_text`).
 """
 import functools
 import inspect
@@ -13,7 +14,9 @@ import re
 from connexion.exceptions import ResolverError
 from connexion.resolver import Resolution, Resolver
 
+from errors import BadRequest
 from storage import db
+from web.storable_text import RULE, unstorable_field
 
 _API_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -46,7 +49,19 @@ class HandlerResolver(Resolver):
         handler = super().resolve_function_from_operation_id(operation_id)
         if "ctx" in inspect.signature(handler).parameters:
             handler = functools.partial(handler, self.ctx)
-        wrapped = db.with_connection(handler)
+        wrapped = db.with_connection(storable_arguments(handler))
         # Connexion's AsyncApp inspects the handler on every request; a stored signature is read, not rebuilt.
         wrapped.__signature__ = inspect.signature(handler)
         return wrapped
+
+
+def storable_arguments(handler):
+    """`handler`, refusing (400, naming the field) text in its arguments that no database can store."""
+    @functools.wraps(handler)
+    def checked(*args, **kwargs):
+        for name, value in kwargs.items():
+            field = unstorable_field(value, "" if name == "body" else name)
+            if field is not None:
+                raise BadRequest(f"{field or 'body'}: {RULE}")
+        return handler(*args, **kwargs)
+    return checked

@@ -40,8 +40,8 @@ PAGES = [
 GUNICORN = [str(BIN / "gunicorn"), "-w", "1", "--graceful-timeout", "3"]
 SETUPS = {
     # As production serves it (README): gunicorn + uvicorn worker; the app logs one access line.
-    "service": (GUNICORN + ["-k", "uvicorn_worker.UvicornWorker", "wsgi:app"], REPO),
-    "service-quiet": (GUNICORN + ["-k", "uvicorn_worker.UvicornWorker", "--pythonpath", str(HERE),
+    "service": (GUNICORN + ["-k", "web.serving.UvicornWorker", "wsgi:app"], REPO),
+    "service-quiet": (GUNICORN + ["-k", "web.serving.UvicornWorker", "--pythonpath", str(HERE),
                                   "quiet_app:app"], REPO),
     # The yardstick: bare Flask under gunicorn's sync worker (one request at a time).
     "bare": (GUNICORN + ["-k", "sync", "bare_app:app"], HERE),

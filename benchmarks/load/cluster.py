@@ -83,7 +83,7 @@ class Cluster:
         # Migrate once before the processes start (they would serialise on an advisory lock anyway).
         subprocess.run([sys.executable, "-m", "storage", "migrate"], cwd=REPO, check=True,
                        env={**os.environ, **self.service_env()}, stdout=subprocess.DEVNULL)
-        self.api = self._spawn("api", [str(VENV_BIN / "gunicorn"), "-k", "uvicorn_worker.UvicornWorker", "-w", "2",
+        self.api = self._spawn("api", [str(VENV_BIN / "gunicorn"), "-k", "web.serving.UvicornWorker", "-w", "2",
                                        "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "10", "wsgi:app"],
                                self.service_env())
         for index in range(workers):

@@ -2,6 +2,8 @@
 
 Shared by the in-process run (one operation at a time) and the stateful run (following links).
 """
+import re
+
 import schemathesis
 
 from service.crm import CONTACT_DATA
@@ -83,8 +85,30 @@ def _with_ruled_quiz_and_question_ids(case):
         case.body = {**case.body, "quizID": 1, **({"answers": answers} if answers is not None else {})}
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value):
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("?", value)
+    if isinstance(value, dict):
+        return {_storable(key): _storable(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_storable(child) for child in value]
+    return value
+
+
+def _with_storable_text(case):
+    """Schema-valid text holds no NUL and no lone surrogate: no schema can say it, no database stores them."""
+    if _positive(case) and isinstance(case.body, dict | list):
+        case.body = _storable(case.body)
+    if _positive(case) and isinstance(case.query, dict):
+        case.query = _storable(case.query)
+
+
 def make_valid(case) -> None:
     """Give a schema-valid case what only the server's data makes valid."""
+    _with_storable_text(case)
     _with_issued_state(case)
     _with_valid_references(case)
     _with_ruled_quiz_and_question_ids(case)

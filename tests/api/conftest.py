@@ -1,4 +1,9 @@
-"""A real server process for the tests that must see what uvicorn serves, not a test client."""
+"""Real server processes for the tests that must see what uvicorn and gunicorn serve, not a test client.
+
+A server is started as `make run` (uvicorn) or `make serve` (gunicorn with the service's uvicorn
+worker) starts it, on a loopback socket bound here and handed over (no window in which another
+process takes the port), on the test database, with its log in a file the test can read.
+"""
 import contextlib
 import os
 import socket
@@ -12,10 +17,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30
+COMMANDS = {
+    "uvicorn": lambda fd: [sys.executable, "-m", "uvicorn", "wsgi:app", "--fd", str(fd), "--no-access-log",
+                           "--http", "web.serving:LimitedHttpToolsProtocol"],
+    "gunicorn": lambda fd: [sys.executable, "-m", "gunicorn", "-k", "web.serving.UvicornWorker", "-w", "1",
+                            "-b", f"fd://{fd}", "wsgi:app"],
+}
 
 
-def _environment(settings) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("BITRIX_", "JWT_"))}
+def _environment(settings, overrides: dict) -> dict:
+    ours = ("BITRIX_", "JWT_", "LOG_", "MAX_", "PROMETHEUS_", "HEADER_TIMEOUT", "BODY_TIMEOUT")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     env.update(DATABASE_URL=settings.database_url, JWT_SECRET=settings.jwt_secret, SECRET_KEY=settings.secret_key,
                BITRIX_CLIENT_ID=settings.bitrix_client_id, BITRIX_CLIENT_SECRET=settings.bitrix_client_secret,
                BITRIX_OAUTH_URL=settings.bitrix_oauth_url, RUN_WORKER="false", AUTO_MIGRATE="false",
@@ -24,48 +36,84 @@ def _environment(settings) -> dict:
         env["BITRIX_OAUTH_SERVERS"] = ",".join(settings.bitrix_oauth_servers)
     if settings.bitrix_allow_http:
         env["BITRIX_ALLOW_HTTP"] = "true"
+    env.update(overrides)
     return env
 
 
-@pytest.fixture
-def live_server(settings, tmp_path):
-    """`uvicorn wsgi:app` on a loopback port of its own, on the test database; yields its base URL."""
-    with serving(settings, tmp_path) as base_url:
-        yield base_url
+class Server:
+    """A running server process: its base URL, its log, and the memory of the process serving requests."""
+
+    def __init__(self, url: str, process: subprocess.Popen, log_path: Path):
+        self.url, self.process, self.log_path = url, process, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def serving_pid(self) -> int:
+        """uvicorn's own pid; for gunicorn, its worker's (the arbiter serves nothing)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return int(children[0]) if children else self.process.pid
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.serving_pid()}/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) / 1024
 
 
 @contextlib.contextmanager
-def serving(settings, tmp_path, public=False):
-    """`uvicorn wsgi:app` for these settings (`public`: PUBLIC_URL is its own address); its base URL."""
+def running_server(settings, log_path: Path, kind: str = "uvicorn", public: bool = False, **env):
+    """A server of `kind` on `settings`' database, with extra environment `env`, until the block ends;
+    `public`: its own address is its PUBLIC_URL (Bitrix24's events come back to it)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    env = _environment(settings)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     if public:
-        env["PUBLIC_URL"] = base_url
-    log = (tmp_path / "server.log").open("w")
-    # The socket is bound here and handed over: no window in which another process takes the port.
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "wsgi:app", "--fd", str(listener.fileno()),
-                               "--no-access-log"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),))
+        env["PUBLIC_URL"] = url
+    log = log_path.open("w")
+    process = subprocess.Popen(COMMANDS[kind](listener.fileno()), cwd=ROOT, env=_environment(settings, env),
+                               stdout=log, stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),))
     listener.close()
+    server = Server(url, process, log_path)
     try:
         deadline = time.monotonic() + START_SECONDS
         while True:
             try:
-                if httpx.get(base_url + "/health/ready", timeout=1).status_code == 200:
+                if httpx.get(url + "/health/ready", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "server did not start: " + (tmp_path / "server.log").read_text()
+            assert process.poll() is None, server.log()
+            assert time.monotonic() < deadline, "server did not start: " + server.log()
             time.sleep(0.1)
-        yield base_url
+        yield server
     finally:
-        server.terminate()
+        process.terminate()
         try:
-            server.wait(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            process.kill()
+            process.wait()
         log.close()
+
+
+@pytest.fixture
+def live_server(settings, tmp_path):
+    """`uvicorn wsgi:app` as `make run` serves it, on the test database; yields its base URL."""
+    with running_server(settings, tmp_path / "server.log") as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def serving(settings, tmp_path, public=False):
+    """`make run`'s server for these settings; its base URL."""
+    with running_server(settings, tmp_path / "server.log", public=public) as server:
+        yield server.url
+
+
+@pytest.fixture
+def serve(settings, tmp_path):
+    """Factory: `serve(kind="uvicorn", **environment)` starts a server for this test and returns it."""
+    with contextlib.ExitStack() as stack:
+        def start(kind="uvicorn", **env) -> Server:
+            log_path = tmp_path / f"{kind}-{len(stack._exit_callbacks)}.log"
+            return stack.enter_context(running_server(settings, log_path, kind, **env))
+        yield start
