@@ -16,6 +16,7 @@ from web import error_bodies, served_spec
 from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.routing import HandlerResolver
+from web.validation_messages import NamedParameterValidator
 from worker.runner import start_in_background
 
 
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
                    lifespan=embedded_worker(ctx))
     app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True,
-                pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI)
+                pythonic_params=True, swagger_ui_options=served_spec.SWAGGER_UI,
+                validator_map={"parameter": NamedParameterValidator})
     served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status is the one sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)

@@ -6,6 +6,8 @@ long, or a phone number. What a client needs is which field broke which rule.
 """
 import re
 
+from connexion.validators import ParameterValidator
+
 _WITH_PATH = re.compile(r"^(?P<message>.*) - '(?P<path>[^']*)'$", re.S)
 # jsonschema's wording of each rule, which follows the offending value; where it ends in a space,
 # a bound, type or pattern from the spec (not from the request) comes after it.
@@ -40,3 +42,19 @@ def _rule(message: str) -> str | None:
     if at < 0:
         return None
     return message[at + 1:]
+
+
+class NamedParameterValidator(ParameterValidator):
+    """Connexion's parameter validation, its message naming the parameter as a body's names the field.
+
+    jsonschema validates a parameter's value alone, so its message says what broke ("is not one of
+    [...]") but not where; with two filters of one list, a client could not tell which.
+    """
+
+    @staticmethod
+    def validate_parameter(parameter_type, value, param, param_name=None):
+        error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        if not error or error.startswith("Missing "):
+            return error
+        message, blank, rest = error.partition("\n\n")
+        return f"{message} - '{param['name']}'{blank}{rest}"
