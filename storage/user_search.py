@@ -12,7 +12,7 @@ from peewee import SQL, NodeList, Value
 #: the user columns a search looks at
 SEARCHED = ("name", "last_name", "email", "work_position")
 #: characters kept of each column: keeps an index entry well under PostgreSQL's ~2,700-byte limit
-#: (4 x 128 characters of up to 4 bytes); names in Bitrix24 are at most 50 characters
+#: (4 x 128 characters of up to 4 bytes), so no user can make the sync fail; text past it is not searched
 PART_LIMIT = 128
 
 
