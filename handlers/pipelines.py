@@ -2,8 +2,8 @@ from service import sync
 from storage import accounts, pipelines
 
 
-def list_pipelines(user, page, size):
-    return pipelines.page(accounts.connected_member_id(user), page, size)
+def list_pipelines(user, page, size, entity_type_id=None):
+    return pipelines.page(accounts.connected_member_id(user), page, size, entity_type_id)
 
 
 def sync_pipelines(ctx, user):

@@ -2,8 +2,8 @@ from service import sync
 from storage import accounts, users
 
 
-def list_users(user, page, size):
-    return users.page(accounts.connected_member_id(user), page, size)
+def list_users(user, page, size, search=None):
+    return users.page(accounts.connected_member_id(user), page, size, search)
 
 
 def sync_users(ctx, user):

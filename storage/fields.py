@@ -1,5 +1,5 @@
 """The portal's custom fields as the API serves them."""
-from storage.listing import page_of, unix
+from storage.listing import among, page_of, unix
 from storage.models import Field
 
 
@@ -17,6 +17,7 @@ def as_dict(row: Field) -> dict:
     }
 
 
-def page(member_id: str, number: int, size: int) -> dict:
-    """A page of the portal's live custom fields."""
-    return page_of(Field, member_id, number, size, as_dict)
+def page(member_id: str, number: int, size: int, entity_ids=None, field_types=None) -> dict:
+    """A page of the portal's live custom fields (of these entities and types only, when given)."""
+    where = [*among(Field.entity_id, entity_ids), *among(Field.field_type, field_types)]
+    return page_of(Field, member_id, number, size, as_dict, where)

@@ -97,6 +97,8 @@ class PortalUser(BaseModel):
     deleted = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    # name, last name, e-mail and position folded for search (storage/user_search.py; migration 0007)
+    search_text = TextField(default="")
 
     class Meta:
         indexes = ((("member_id", "bitrix_id"), True), (("member_id", "deleted", "id"), False))
@@ -255,5 +257,19 @@ Job.add_index(Job.index(Job.member_id, Job.kind, Job.key, unique=True,
                         name="job_one_queued").where(SQL("state = 'queued'")))
 Job.add_index(Job.index(Job.member_id, unique=True,
                         name="job_one_running_per_portal").where(SQL("state = 'running'")))
+
+# The lists' filters (migration 0007): each index starts with the portal's live rows, holds the
+# filtered columns and ends in the list's order, so a filtered page and its count are one index scan.
+PortalUser.add_index(PortalUser.index(PortalUser.member_id, PortalUser.deleted, PortalUser.id,
+                                      PortalUser.search_text, name="portal_user_search"))
+Step.add_index(Step.index(Step.member_id, Step.deleted, Step.entity_id, Step.sort, Step.id,
+                          name="step_by_entity"))
+Step.add_index(Step.index(Step.member_id, Step.deleted, Step.pipeline_id, Step.entity_id, Step.sort, Step.id,
+                          name="step_by_pipeline"))
+Pipeline.add_index(Pipeline.index(Pipeline.member_id, Pipeline.deleted, Pipeline.entity_type_id, Pipeline.id,
+                                  name="pipeline_by_entity_type"))
+Field.add_index(Field.index(Field.member_id, Field.deleted, Field.entity_id, Field.field_type, Field.id,
+                            name="field_by_entity"))
+Field.add_index(Field.index(Field.member_id, Field.deleted, Field.field_type, Field.id, name="field_by_type"))
 
 MODELS = [Portal, Account, PortalUser, Pipeline, Step, Field, Rule, OAuthState, Job, Delivery]

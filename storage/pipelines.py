@@ -1,5 +1,5 @@
 """The portal's pipelines (categories) as the API serves them."""
-from storage.listing import page_of, unix
+from storage.listing import among, page_of, unix
 from storage.models import Pipeline
 
 
@@ -15,6 +15,6 @@ def as_dict(row: Pipeline) -> dict:
     }
 
 
-def page(member_id: str, number: int, size: int) -> dict:
-    """A page of the portal's live pipelines."""
-    return page_of(Pipeline, member_id, number, size, as_dict)
+def page(member_id: str, number: int, size: int, entity_type_ids=None) -> dict:
+    """A page of the portal's live pipelines (of these entity types only, when given)."""
+    return page_of(Pipeline, member_id, number, size, as_dict, among(Pipeline.entity_type_id, entity_type_ids))

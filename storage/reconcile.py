@@ -9,6 +9,7 @@ import dataclasses
 from storage.columns import utcnow
 from storage.db import database
 from storage.models import Field, Pipeline, PortalUser, Step
+from storage.user_search import with_search_text
 
 CHUNK = 500
 # synced list -> (table, natural key in Bitrix24)
@@ -18,6 +19,8 @@ LISTS = {
     "pipelines": (Pipeline, ("entity_type_id", "bitrix_id")),
     "fields": (Field, ("bitrix_id",)),
 }
+# synced list -> what fills the columns storage derives from the fetched ones
+DERIVED = {"users": with_search_text}
 _BOOKKEEPING = {"id", "member_id", "deleted", "created_at", "updated_at"}
 
 
@@ -37,6 +40,9 @@ class Counts:
 def reconcile(name: str, member_id: str, rows: list[dict]) -> Counts:
     """Apply `rows` (column names, no bookkeeping) as the portal's whole copy of the list `name`."""
     model, key = LISTS[name]
+    derive = DERIVED.get(name)
+    if derive is not None:
+        rows = [derive(row) for row in rows]
     fresh = {tuple(row[k] for k in key): row for row in rows}
     compared = [name for name in model._meta.sorted_field_names if name not in _BOOKKEEPING]
     columns = [model.id, model.deleted, *[getattr(model, name) for name in compared]]

@@ -1,4 +1,5 @@
 """The portal's users as the API serves them."""
+from storage import user_search
 from storage.listing import page_of, rfc3339
 from storage.models import PortalUser
 
@@ -22,6 +23,8 @@ def as_dict(row: PortalUser) -> dict:
     return item
 
 
-def page(member_id: str, number: int, size: int) -> dict:
-    """A page of the portal's live users."""
-    return page_of(PortalUser, member_id, number, size, as_dict)
+def page(member_id: str, number: int, size: int, search: str | None = None) -> dict:
+    """A page of the portal's live users; with `search`, those in whose name, last name, e-mail or
+    position every word of it occurs (storage/user_search.py)."""
+    where = user_search.conditions(PortalUser.search_text, search) if search else ()
+    return page_of(PortalUser, member_id, number, size, as_dict, where)

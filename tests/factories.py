@@ -1,13 +1,14 @@
 """Rows for tests, written straight to the database."""
 from storage import db
 from storage.models import Field, Pipeline, PortalUser, Rule, Step
+from storage.user_search import with_search_text
 
 
 def users(member_id, count, start=1, **overrides):
     with db.connection():
-        rows = [dict(member_id=member_id, bitrix_id=str(n), name=f"Иван{n}", last_name="Петров",
-                     email=f"user{n}@example.com", departments=[1], work_position="Менеджер",
-                     **overrides) for n in range(start, start + count)]
+        rows = [with_search_text(dict(member_id=member_id, bitrix_id=str(n), name=f"Иван{n}", last_name="Петров",
+                                      email=f"user{n}@example.com", departments=[1], work_position="Менеджер",
+                                      **overrides)) for n in range(start, start + count)]
         PortalUser.insert_many(rows).execute()
 
 

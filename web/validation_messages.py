@@ -40,3 +40,4 @@ def _rule(message: str) -> str | None:
     if at < 0:
         return None
     return message[at + 1:]
+

@@ -22,6 +22,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+import filtered_lists
 import jwt
 import psycopg2
 import seed
@@ -142,6 +143,21 @@ def wrk(base_url: str, path: str, tokens: Path, seconds: int, connections: int =
     return json.loads(out.strip().splitlines()[-1])
 
 
+def measure(server: Server, label: str, path: str, tokens: Path, args) -> dict:
+    """One row: wrk against `path` after a warm-up, with the CPU the worker and its backends spent."""
+    wrk(server.url, path, tokens, args.warmup, args.connections)
+    app_before, db_before = server.cpu_seconds()
+    result = wrk(server.url, path, tokens, args.duration, args.connections)
+    app_after, db_after = server.cpu_seconds()
+    per_request = 1000 / max(result["requests"], 1)
+    row = {"page": label, "setup": server.name, "rps": result["requests"] / result["duration_us"] * 1e6,
+           "p50": result["p50_us"] / 1000, "p99": result["p99_us"] / 1000,
+           "cpu_ms": (app_after - app_before) * per_request, "db_cpu_ms": (db_after - db_before) * per_request,
+           "errors": result["socket_errors"] + result["http_errors"]}
+    print(f"  {label:46} {server.name:14} {row['rps']:8,.0f} req/s", file=sys.stderr)
+    return row
+
+
 def same_answers(servers: list[Server], folder: Path) -> None:
     """Every setup must answer the same data, or the comparison compares different work."""
     for _, path, token_file in PAGES:
@@ -183,6 +199,8 @@ def main() -> None:
     parser.add_argument("--setups", default=",".join(SETUPS), help=f"comma list of: {', '.join(SETUPS)}")
     parser.add_argument("--candidate", metavar="DIR", action="append", default=[],
                         help="also serve the service from checkout DIR (a change to compare); repeatable")
+    parser.add_argument("--no-lists", dest="lists", action="store_false",
+                        help="skip the filtered lists' rows (filtered_lists.py)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -194,6 +212,8 @@ def main() -> None:
         raise SystemExit(f"--setups must include 'bare' and name only: {', '.join(SETUPS)}")
 
     seed.ensure(args.database_url)
+    if args.lists:
+        filtered_lists.ensure(args.database_url, seed.PORTALS)
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     write_tokens(folder)
     servers = [Server(name, args.database_url, folder) for name in names]
@@ -206,19 +226,9 @@ def main() -> None:
         for index, (label, path, token_file) in enumerate(pages):
             # Alternate who goes first: drifting background load then favours no setup.
             for server in servers if index % 2 == 0 else servers[::-1]:
-                tokens = folder / token_file
-                wrk(server.url, path, tokens, args.warmup, args.connections)
-                app_before, db_before = server.cpu_seconds()
-                result = wrk(server.url, path, tokens, args.duration, args.connections)
-                app_after, db_after = server.cpu_seconds()
-                app_cpu, db_cpu = app_after - app_before, db_after - db_before
-                per_request = 1000 / max(result["requests"], 1)
-                rows.append({"page": label, "setup": server.name,
-                             "rps": result["requests"] / result["duration_us"] * 1e6,
-                             "p50": result["p50_us"] / 1000, "p99": result["p99_us"] / 1000,
-                             "cpu_ms": app_cpu * per_request, "db_cpu_ms": db_cpu * per_request,
-                             "errors": result["socket_errors"] + result["http_errors"]})
-                print(f"  {label:38} {server.name:14} {rows[-1]['rps']:8,.0f} req/s", file=sys.stderr)
+                rows.append(measure(server, label, path, folder / token_file, args))
+        if args.lists:
+            list_rows = measure_filtered_lists(servers, folder, args)
     finally:
         for server in servers:
             server.stop()
@@ -229,6 +239,20 @@ def main() -> None:
           + ("service-quiet: the service with its `access` logger off. " if "service-quiet" in names else "")
           + "".join(f"candidate {n}: {root}. " for n, root in enumerate(args.candidate, 1)) + "\n")
     print(table(rows))
+    if args.lists:
+        print("\nFilters of the lists (issue 17), same load; bare Flask has no filters:\n")
+        print(filtered_lists.table(list_rows))
+
+
+def measure_filtered_lists(servers: list[Server], folder: Path, args) -> list[dict]:
+    """filtered_lists.PAGES on the service (and candidates; bare has no filters), baselines first."""
+    rows, served = [], [server for server in servers if server.name == "service" or server.name.startswith("candidate")]
+    for server in served:
+        filtered_lists.check_answers(server, folder, fetch)
+    for index, (label, path, token_file, _) in enumerate(filtered_lists.PAGES):
+        for server in served if index % 2 == 0 else served[::-1]:
+            rows.append(measure(server, label, path, folder / token_file, args))
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench-api`: the framework-overhead benchmark end to end (about 3 minutes; loopback only).
+# `make bench-api`: the framework-overhead benchmark end to end (about 5 minutes; loopback only).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and wrk; arguments go to run.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -23,9 +23,9 @@ EXPECTED_ROWS = PORTALS * USERS + BIG_USERS
 
 # Portal n (0 = the big one) gets member_id md5('bench-portal-n'): 32 hex chars like Bitrix24's.
 PORTALS_SQL = """
-INSERT INTO portal (member_id, domain, client_endpoint, expires_at, stale, created_at)
+INSERT INTO portal (member_id, domain, client_endpoint, expires_at, stale, created_at, crm_mode)
 SELECT md5('bench-portal-' || n), 'b' || n || '.bitrix24.ru', 'https://b' || n || '.bitrix24.ru/rest/',
-       0, false, now()
+       0, false, now(), 1
 FROM generate_series(0, %(portals)s) AS n
 """
 ACCOUNTS_SQL = """

@@ -33,3 +33,14 @@ def test_a_huge_invalid_value_is_not_echoed(client, connected):
     response = client.post("/bitrix/account", json={"client_bitrix_url": "h" * 1_000_000}, headers=auth())
     assert response.status_code == 400
     assert response.json() == "client_bitrix_url: is too long"
+
+
+@pytest.mark.parametrize("query,message", [
+    ("/bitrix/users?page=0", "page: is less than the minimum of 1"),
+    ("/bitrix/users?size=abc", "size: is not of type 'integer'"),
+    ("/bitrix/rules/0", "quizID: is less than the minimum of 1"),
+])
+def test_a_bad_parameter_is_named(client, connected, query, message):
+    connected()
+    response = client.get(query, headers=auth())
+    assert response.status_code == 400 and response.json() == message
