@@ -19,5 +19,5 @@ def as_dict(row: Field) -> dict:
 
 def page(member_id: str, number: int, size: int, entity_ids=None, field_types=None) -> dict:
     """A page of the portal's live custom fields (of these entities and types only, when given)."""
-    where = [*among(Field.entity_id, entity_ids), *among(Field.field_type, field_types)]
+    where = [*among("entity_id", entity_ids), *among("field_type", field_types)]
     return page_of(Field, member_id, number, size, as_dict, where)

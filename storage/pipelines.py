@@ -17,4 +17,4 @@ def as_dict(row: Pipeline) -> dict:
 
 def page(member_id: str, number: int, size: int, entity_type_ids=None) -> dict:
     """A page of the portal's live pipelines (of these entity types only, when given)."""
-    return page_of(Pipeline, member_id, number, size, as_dict, among(Pipeline.entity_type_id, entity_type_ids))
+    return page_of(Pipeline, member_id, number, size, as_dict, among("entity_type_id", entity_type_ids))

@@ -1,5 +1,5 @@
 """The portal's statuses and stages as the API serves them."""
-from storage.listing import among, page_of, unix
+from storage.listing import among, equals, page_of, unix
 from storage.models import Step
 
 
@@ -27,10 +27,10 @@ def page(member_id: str, number: int, size: int, entity_ids=None, pipeline_id: i
     """A page of the portal's live statuses and stages: all of them by id, or those of these
     dictionaries (`entity_ids`) and this pipeline in the portal's own order (SORT, then id),
     dictionary by dictionary."""
-    where = among(Step.entity_id, entity_ids)
+    where = among("entity_id", entity_ids)
     if pipeline_id is not None:
-        where.append(Step.pipeline_id == pipeline_id)
+        where.append(equals("pipeline_id", pipeline_id))
     # A person sees a pipeline's stages (and a dictionary's items) ordered by SORT, on the kanban
     # board and in every drop-down: an editor offering them should too.
-    order = (Step.entity_id, Step.sort) if where else ()
+    order = ("entity_id", "sort") if where else ()
     return page_of(Step, member_id, number, size, as_dict, where, order)

@@ -7,7 +7,7 @@ last name, the e-mail and the position, case-folded, with ё read as е (people 
 "Семёнов"). A search matches users in whose text every word of the search occurs, anywhere and in
 any order: a substring match, evaluated on the portal's rows of one covering index (migration 0007).
 """
-from peewee import SQL, NodeList, Value
+from storage.listing import Condition
 
 #: the user columns a search looks at
 SEARCHED = ("name", "last_name", "email", "work_position")
@@ -31,13 +31,12 @@ def with_search_text(user: dict) -> dict:
     return {**user, "search_text": search_text(user)}
 
 
-def conditions(column, search: str) -> list:
-    """One condition per word of `search`: the word occurs in `column`, taken literally (no wildcards)."""
-    return [_contains(column, word) for word in dict.fromkeys(fold(search).split())]
+def conditions(search: str) -> list[Condition]:
+    """One condition per word of `search`: the word occurs in the search column, taken literally."""
+    return [_contains(word) for word in dict.fromkeys(fold(search).split())]
 
 
-def _contains(column, word: str) -> NodeList:
+def _contains(word: str) -> Condition:
     literal = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    # Spelled out: Peewee turns its LIKE into GLOB on SQLite, and ILIKE would fold every row again.
-    return NodeList((column, SQL("LIKE"), Value(f"%{literal}%", converter=False), SQL("ESCAPE"),
-                     Value("\\", converter=False)))
+    # LIKE, not ILIKE: the column and the words are folded already; ESCAPE makes % and _ literal.
+    return Condition('"search_text" LIKE {p} ESCAPE {p}', (f"%{literal}%", "\\"))

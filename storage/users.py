@@ -26,5 +26,5 @@ def as_dict(row: PortalUser) -> dict:
 def page(member_id: str, number: int, size: int, search: str | None = None) -> dict:
     """A page of the portal's live users; with `search`, those in whose name, last name, e-mail or
     position every word of it occurs (storage/user_search.py)."""
-    where = user_search.conditions(PortalUser.search_text, search) if search else ()
+    where = user_search.conditions(search) if search else ()
     return page_of(PortalUser, member_id, number, size, as_dict, where)
