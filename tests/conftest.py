@@ -99,6 +99,17 @@ def client(app):
         yield test_client
 
 
+def service_environment(settings, **overrides) -> dict:
+    """The environment of a service process (uvicorn, `python -m worker`) on these settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("BITRIX_", "JWT_", "WORKER_"))}
+    env.update(DATABASE_URL=settings.database_url, JWT_SECRET=settings.jwt_secret, SECRET_KEY=settings.secret_key,
+               BITRIX_CLIENT_ID=settings.bitrix_client_id, BITRIX_CLIENT_SECRET=settings.bitrix_client_secret,
+               BITRIX_OAUTH_URL=settings.bitrix_oauth_url, RUN_WORKER="false", AUTO_MIGRATE="false",
+               DB_POOL_SIZE="4", LOG_LEVEL="WARNING", APP_ENV="development")
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
 def make_token(account_id="account-1", secret=TEST_JWT_SECRET, algorithm="HS256", **claims) -> str:
     payload = {"sub": account_id, "exp": int(time.time()) + 300, **claims}
     if payload.get("sub") is None:

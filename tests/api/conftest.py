@@ -1,5 +1,5 @@
 """A real server process for the tests that must see what uvicorn serves, not a test client."""
-import os
+import contextlib
 import socket
 import subprocess
 import sys
@@ -9,29 +9,25 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import service_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30
 
 
-def _environment(settings) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("BITRIX_", "JWT_"))}
-    env.update(DATABASE_URL=settings.database_url, JWT_SECRET=settings.jwt_secret, SECRET_KEY=settings.secret_key,
-               BITRIX_CLIENT_ID=settings.bitrix_client_id, BITRIX_CLIENT_SECRET=settings.bitrix_client_secret,
-               BITRIX_OAUTH_URL=settings.bitrix_oauth_url, RUN_WORKER="false", AUTO_MIGRATE="false",
-               DB_POOL_SIZE="4", LOG_LEVEL="WARNING", APP_ENV="development")
-    return env
+@contextlib.contextmanager
+def serving(env: dict, log_path: Path):
+    """`uvicorn wsgi:app` with this environment on a loopback port of its own; yields (base URL, process).
 
-
-@pytest.fixture
-def live_server(settings, tmp_path):
-    """`uvicorn wsgi:app` on a loopback port of its own, on the test database; yields its base URL."""
+    On leaving, the process gets SIGTERM (a graceful stop) and 30 s to exit.
+    """
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    log = (tmp_path / "server.log").open("w")
+    log = log_path.open("w")
     # The socket is bound here and handed over: no window in which another process takes the port.
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "wsgi:app", "--fd", str(listener.fileno()),
-                               "--no-access-log"], cwd=ROOT, env=_environment(settings), stdout=log,
+                               "--no-access-log"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),))
     listener.close()
     try:
@@ -42,15 +38,22 @@ def live_server(settings, tmp_path):
                     break
             except httpx.TransportError:
                 pass
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "server did not start: " + (tmp_path / "server.log").read_text()
+            assert server.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, "server did not start: " + log_path.read_text()
             time.sleep(0.1)
-        yield base_url
+        yield base_url, server
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
         log.close()
+
+
+@pytest.fixture
+def live_server(settings, tmp_path):
+    """`uvicorn wsgi:app` on the test database (no embedded worker); yields its base URL."""
+    with serving(service_environment(settings), tmp_path / "server.log") as (base_url, _):
+        yield base_url
