@@ -1,0 +1,62 @@
+"""The many-portals benchmark as Markdown: one row per design and scenario, then the issue's targets."""
+
+
+def _s(value) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _row(r: dict) -> str:
+    (load_start, _, _), (load_end, _, _) = r["load"]
+    return (f"| {r['design']} | {r['scenario']} | {r['portals']} / {r['results']} | {_s(r['posted_s'])} | "
+            f"{_s(r['all_delivered_s'])} | {_s(r['p50_s'])} | {_s(r['p99_s'])} | "
+            f"{_s(r['others_all_delivered_s'])} / {_s(r['others_p99_s'])} | {_s(r['resynced_s'])} | "
+            f"{r['rest_requests']:,} | {r['rejected_503']} | {r['duplicated']} / {r['lost']} | {r['overlaps']} | "
+            f"{r['peak_rss_mb']:.0f} | {load_start:.1f} → {load_end:.1f} |")
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(results: list, portals: int) -> list[str]:
+    runs = {(r["design"], r["scenario"]): r for r in results}
+    lines = []
+    for kind in ("plain", "slow"):
+        new, today = runs.get(("new", kind)), runs.get(("today", kind))
+        if not new:
+            continue
+        if today and today["all_delivered_s"] and new["all_delivered_s"]:
+            # Today's worker runs one job at a time: its time grows in proportion to the portals.
+            scale = portals / today["portals"]
+            ratio = today["all_delivered_s"] * scale / new["all_delivered_s"]
+            scaled = f" (measured on {today['portals']} portals, x{scale:g})" if scale != 1 else ""
+            lines.append(f"- {kind}: all delivered {ratio:.1f}x sooner than today's design{scaled} "
+                         f"(target 10x): {_verdict(ratio >= 10)}")
+        lines.append(f"- {kind}: p99 submit to delivered {new['p99_s']:.1f} s (target < 30 s): "
+                     f"{_verdict(new['p99_s'] < 30)}")
+        lines.append(f"- {kind}: 503s {new['rejected_503']}, duplicates {new['duplicated']}, lost {new['lost']}, "
+                     f"overlapping jobs of one portal {new['overlaps']} (target 0): "
+                     f"{_verdict(not (new['rejected_503'] or new['duplicated'] or new['lost'] or new['overlaps']))}")
+        lines.append(f"- {kind}: peak RSS {new['peak_rss_mb']:.0f} MB (target < 400): "
+                     f"{_verdict(new['peak_rss_mb'] < 400)}")
+    plain, slow = runs.get(("new", "plain")), runs.get(("new", "slow"))
+    if plain and slow and plain["all_delivered_s"] and slow["others_all_delivered_s"]:
+        delay = slow["others_all_delivered_s"] - plain["all_delivered_s"]
+        p99 = slow["others_p99_s"] - plain["p99_s"]
+        lines.append(f"- the slow portal delays the others' results by {delay:+.1f} s (all delivered) and "
+                     f"{p99:+.1f} s (p99) against the run without it (target ≤ 5 s): "
+                     f"{_verdict(max(delay, p99) <= 5)}")
+    return lines
+
+
+def markdown(results: list, args, load_end) -> str:
+    lines = [f"Fake latency {args.latency} ± {args.jitter} s, slow portal {args.slow} s, {args.results} results "
+             f"per portal, new design WORKER_CONCURRENCY={args.concurrency}. Times in seconds from the burst's "
+             "start; latencies from each POST.", "",
+             "| design | scenario | portals / results | posted in | all delivered | p50 | p99 | "
+             "others: all delivered / p99 | re-sync done | REST requests | 503s | duplicates / lost | "
+             "overlapping jobs | peak RSS MB | load avg |",
+             "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |"]
+    lines += [_row(r) for r in results]
+    lines += ["", *targets(results, args.portals), "", f"Load average at the end: {load_end[0]:.1f}"]
+    return "\n".join(lines)
