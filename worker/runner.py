@@ -50,7 +50,7 @@ class Worker:
                 if time.monotonic() >= next_duties:
                     with connection():
                         duties.run_duties(self.settings)
-                    next_duties = next_reap = time.monotonic() + DUTIES_EVERY
+                    next_duties, next_reap = time.monotonic() + DUTIES_EVERY, time.monotonic() + REAP_EVERY
                 elif time.monotonic() >= next_reap:
                     with connection():
                         job_queue.reap_expired(self.settings.job_max_attempts)
