@@ -8,7 +8,7 @@ def _s(value) -> str:
 def _row(r: dict) -> str:
     (load_start, _, _), (load_end, _, _) = r["load"]
     return (f"| {r['design']} | {r['scenario']} | {r['portals']} / {r['results']} | {_s(r['posted_s'])} | "
-            f"{_s(r['all_delivered_s'])} | {_s(r['p50_s'])} | {_s(r['p99_s'])} | "
+            f"{_s(r['all_delivered_s'])} | {_s(r['p50_s'])} | {_s(r['p99_s'])} | {_s(r['others_max_s'])} | "
             f"{_s(r['others_all_delivered_s'])} / {_s(r['others_p99_s'])} | {_s(r['resynced_s'])} | "
             f"{r['rest_requests']:,} | {r['rejected_503']} | {r['duplicated']} / {r['lost']} | {r['overlaps']} | "
             f"{r['peak_rss_mb']:.0f} | {load_start:.1f} → {load_end:.1f} |")
@@ -41,11 +41,16 @@ def targets(results: list, portals: int) -> list[str]:
                      f"{_verdict(new['peak_rss_mb'] < 400)}")
     plain, slow = runs.get(("new", "plain")), runs.get(("new", "slow"))
     if plain and slow and plain["all_delivered_s"] and slow["others_all_delivered_s"]:
-        delay = slow["others_all_delivered_s"] - plain["all_delivered_s"]
-        p99 = slow["others_p99_s"] - plain["p99_s"]
-        lines.append(f"- the slow portal delays the others' results by {delay:+.1f} s (all delivered) and "
-                     f"{p99:+.1f} s (p99) against the run without it (target ≤ 5 s): "
-                     f"{_verdict(max(delay, p99) <= 5)}")
+        # Per result (POST to delivered), so that a burst posted more slowly on a busy machine does
+        # not count as the slow portal's doing; "all delivered" from the burst's start is shown too.
+        delays = {"p99": slow["others_p99_s"] - plain["p99_s"], "max": slow["others_max_s"] - plain["others_max_s"],
+                  "drained after the last POST": (slow["others_all_delivered_s"] - slow["posted_s"])
+                  - (plain["all_delivered_s"] - plain["posted_s"])}
+        shown = ", ".join(f"{value:+.1f} s ({name})" for name, value in delays.items())
+        lines.append(f"- the slow portal delays the other portals' results by {shown} against the run without "
+                     f"it (target ≤ 5 s): {_verdict(max(delays.values()) <= 5)}; all delivered from the burst's "
+                     f"start {slow['others_all_delivered_s'] - plain['all_delivered_s']:+.1f} s (the burst took "
+                     f"{slow['posted_s'] - plain['posted_s']:+.1f} s longer to post)")
     return lines
 
 
@@ -53,10 +58,10 @@ def markdown(results: list, args, load_end) -> str:
     lines = [f"Fake latency {args.latency} ± {args.jitter} s, slow portal {args.slow} s, {args.results} results "
              f"per portal, new design WORKER_CONCURRENCY={args.concurrency}. Times in seconds from the burst's "
              "start; latencies from each POST.", "",
-             "| design | scenario | portals / results | posted in | all delivered | p50 | p99 | "
+             "| design | scenario | portals / results | posted in | all delivered | p50 | p99 | max (others) | "
              "others: all delivered / p99 | re-sync done | REST requests | 503s | duplicates / lost | "
              "overlapping jobs | peak RSS MB | load avg |",
-             "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |"]
+             "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |"]
     lines += [_row(r) for r in results]
     lines += ["", *targets(results, args.portals), "", f"Load average at the end: {load_end[0]:.1f}"]
     return "\n".join(lines)

@@ -19,8 +19,10 @@ first K portals only (a proportional subset: its serial time grows linearly with
 Usage: .venv/bin/python benchmarks/many_portals/run.py [--portals 500] [--today-portals 500]
        [--designs new,today] [--scenarios plain,slow] [--concurrency 16] [--latency 0.25]
        [--jitter 0.05] [--slow 25] [--results 5] [--threads 16]
+       .venv/bin/python benchmarks/many_portals/run.py --report /tmp/bench_many_.../scenarios.jsonl
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -73,7 +75,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16, help="client threads posting the results")
     parser.add_argument("--deadline", type=float, default=3600, help="seconds a scenario may take")
     parser.add_argument("--database", default="bench_many")
+    parser.add_argument("--report", help="print the tables of an earlier run's scenarios.jsonl and stop")
     args = parser.parse_args()
+    if args.report:
+        print(markdown([json.loads(line) for line in open(args.report)], args, os.getloadavg()))
+        return
     folder = Path(tempfile.mkdtemp(prefix="bench_many_"))
     print(f"many_portals: logs in {folder}; {machine()}", flush=True)
     codes = {"new": REPO, "today": checkout(args.today or TODAY_COMMIT, folder)}
