@@ -33,9 +33,13 @@ class LeaseKeeper:
         try:
             yield
         finally:
-            with self._changed:
-                self._jobs.pop(job.id, None)
-                self._changed.notify_all()
+            self.drop(job)
+
+    def drop(self, job) -> None:
+        """Stop renewing the job's lease (it was given back while its thread still runs)."""
+        with self._changed:
+            self._jobs.pop(job.id, None)
+            self._changed.notify_all()
 
     def _keep(self) -> None:
         while True:

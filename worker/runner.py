@@ -87,6 +87,7 @@ class Worker:
     def _stop(self, slots: Slots) -> None:
         left = slots.wait_idle(self.settings.worker_stop_grace_seconds)
         for job in left:
+            self.leases.drop(job)
             try:
                 with connection():
                     job_queue.give_back(job, f"worker {self.name} stopped during the job",
