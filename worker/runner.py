@@ -90,10 +90,11 @@ class Worker:
             self.leases.drop(job)
             try:
                 with connection():
-                    job_queue.give_back(job, f"worker {self.name} stopped during the job",
-                                        self.settings.bitrix_timeout_seconds)
-                log.warning("job %s kind=%s portal=%s given back: still running when the worker stopped",
-                            job.id, job.kind, job.member_id)
+                    given = job_queue.give_back(job, f"worker {self.name} stopped during the job",
+                                                self.settings.bitrix_timeout_seconds)
+                if given:  # else it ended in the meantime
+                    log.warning("job %s kind=%s portal=%s given back: still running when the worker stopped",
+                                job.id, job.kind, job.member_id)
             except UNAVAILABLE:
                 log.error("job %s could not be given back (database unavailable): taken over when its lease "
                           "ends", job.id)
