@@ -103,7 +103,8 @@ def running(worker: Worker):
         yield stop
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the worker did not stop"
 
 
 def job_threads_ended(job_id: int) -> bool:
