@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install lock run serve worker demo bench-api bench-client bench-sync bench-delivery bench-load test test-postgres lint migrate fake-bitrix clean
+.PHONY: install lock run serve worker demo bench-api bench-client bench-sync bench-delivery bench-many bench-load test test-postgres lint migrate fake-bitrix clean
 
 # Versions come from constraints.txt (the lock), so two installs a week apart are the same.
 $(STAMP): setup.cfg pyproject.toml constraints.txt
@@ -75,6 +75,10 @@ bench-sync: install
 
 bench-delivery: install
 	$(PY) benchmarks/delivery/run.py
+
+# One worker process, 500 portals at 250 ms: today's design next to the new one (about 45 min).
+bench-many: install
+	$(PY) benchmarks/many_portals/run.py
 
 # Restarts PostgreSQL during its drills: run it only when nothing else uses the server.
 bench-load: install

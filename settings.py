@@ -62,6 +62,8 @@ class Settings:
     auto_migrate: bool = True
     db_pool_size: int = 20
     worker_poll_seconds: float = 1.0
+    worker_concurrency: int = 16
+    worker_stop_grace_seconds: float = 20.0
     job_lease_seconds: float = 120.0
     job_retry_base_seconds: float = 5.0
     job_retry_max_seconds: float = 900.0
@@ -110,6 +112,8 @@ class Settings:
             auto_migrate=_flag(env.get("AUTO_MIGRATE"), app_env != "production"),
             db_pool_size=_number(env, "DB_POOL_SIZE", 20),
             worker_poll_seconds=_number(env, "WORKER_POLL_SECONDS", 1.0, float),
+            worker_concurrency=_number(env, "WORKER_CONCURRENCY", 16),
+            worker_stop_grace_seconds=_number(env, "WORKER_STOP_GRACE_SECONDS", 20.0, float),
             job_lease_seconds=_number(env, "JOB_LEASE_SECONDS", 120.0, float),
             job_retry_base_seconds=_number(env, "JOB_RETRY_BASE_SECONDS", 5.0, float),
             job_retry_max_seconds=_number(env, "JOB_RETRY_MAX_SECONDS", 900.0, float),
@@ -141,6 +145,14 @@ class Settings:
             return self.bitrix_oauth_servers
         return (self.bitrix_oauth_url,) if self.bitrix_oauth_url else DEFAULT_SERVERS
 
+    def worker_connections(self) -> int:
+        """Database connections a worker holds at most: one per running job, the claim loop's, the leases'."""
+        return self.worker_concurrency + 2
+
+    def api_connections(self) -> int:
+        """Database connections an API process needs: DB_POOL_SIZE for requests, plus its embedded worker's."""
+        return self.db_pool_size + (self.worker_connections() if self.run_worker else 0)
+
     def development_secrets(self) -> list[str]:
         """Names of the secrets still at their development defaults."""
         names = []
@@ -159,6 +171,8 @@ class Settings:
             raise SystemExit("APP_ENV=production needs the Bitrix24 application: set BITRIX_CLIENT_ID and "
                              "BITRIX_CLIENT_SECRET")
         self._check_urls()
+        if self.worker_concurrency < 1:
+            raise SystemExit(f"WORKER_CONCURRENCY must be at least 1, not {self.worker_concurrency}")
         if self.log_format not in ("text", "json"):
             raise SystemExit(f"LOG_FORMAT must be text or json, not {self.log_format!r}")
         for name in dev:

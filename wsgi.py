@@ -37,7 +37,8 @@ def embedded_worker(ctx: Context):
             yield
         finally:
             stop.set()
-            thread.join(timeout=ctx.settings.job_lease_seconds)
+            # The worker finishes or gives back its jobs within the grace; a little more to write that down.
+            thread.join(timeout=ctx.settings.worker_stop_grace_seconds + 5)
     return lifespan
 
 

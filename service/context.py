@@ -24,7 +24,7 @@ class Context:
 
     @classmethod
     def build(cls, settings: Settings, pool_size: int | None = None) -> "Context":
-        """Bind the database and make the cipher and the metrics for these settings."""
-        database = db.bind(settings.database_url, pool_size or settings.db_pool_size)
+        """Bind the database (an API process's pool unless told) and make the cipher and the metrics."""
+        database = db.bind(settings.database_url, pool_size or settings.api_connections())
         return cls(settings, database, TokenCipher(settings.secret_key),
                    Metrics(settings.prometheus_multiproc_dir))

@@ -2,7 +2,11 @@
 
 States: queued -> running -> done | failed; queued/running -> held (the portal cannot be used
 until it is connected again) -> queued. A running job whose lease expired (its worker died) is
-queued again by `reap_expired`.
+queued again by `reap_expired`; one whose worker stopped gracefully is `give_back`.
+
+Claim order: `priority` (lower first), then the oldest due (`run_after`), then `id`. A job that
+re-queues itself to continue (a portal's next chunk of results) is due "now", so it goes behind
+every job that was already waiting: portals take turns.
 """
 from datetime import datetime, timedelta
 
@@ -20,14 +24,21 @@ QUEUED, RUNNING, DONE, FAILED, HELD = (JobState.QUEUED, JobState.RUNNING, JobSta
 
 def enqueue(member_id: str, kind: str, key: str = "", payload=None, priority: int = 100,
             run_after: datetime | None = None) -> bool:
-    """Queue a job unless the same (portal, kind, key) is already queued; True when added."""
-    row = dict(member_id=member_id, kind=kind, key=key, payload=payload, priority=priority,
-               run_after=run_after or utcnow())
+    """Queue a job unless the same (portal, kind, key) is already queued; True when added.
+
+    A queued one waiting for a later time is made due at `run_after`: a new quiz result does not
+    wait out the backoff of an older one that failed.
+    """
+    run_after = run_after or utcnow()
+    row = dict(member_id=member_id, kind=kind, key=key, payload=payload, priority=priority, run_after=run_after)
     try:
         with transaction():
             Job.insert(**row).execute()
         return True
     except IntegrityError:
+        (Job.update(run_after=run_after)
+         .where(Job.member_id == member_id, Job.kind == kind, Job.key == key, Job.state == QUEUED,
+                Job.run_after > run_after).execute())
         return False
 
 
@@ -54,7 +65,7 @@ def _next_due(kinds) -> Job | None:
     busy = Job.select(Job.member_id).where(Job.state == RUNNING)
     query = (Job.select(Job.id)
              .where(Job.state == QUEUED, Job.run_after <= utcnow(), Job.member_id.not_in(busy))
-             .order_by(Job.priority, Job.id).limit(1))
+             .order_by(Job.priority, Job.run_after, Job.id).limit(1))
     if kinds:
         query = query.where(Job.kind.in_(list(kinds)))
     if is_postgres():
@@ -62,10 +73,10 @@ def _next_due(kinds) -> Job | None:
     return query.first()
 
 
-def extend_lease(job_id: int, worker: str, lease_seconds: float) -> bool:
-    """Keep a long job's lease; False when the job is no longer ours (it was taken over)."""
-    return bool(Job.update(lease_until=utcnow() + timedelta(seconds=lease_seconds))
-                .where(Job.id == job_id, Job.state == RUNNING, Job.worker == worker).execute())
+def extend_leases(job_ids, worker: str, lease_seconds: float) -> int:
+    """Keep the leases of a worker's running jobs; returns how many are still its own."""
+    return (Job.update(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+            .where(Job.id.in_(list(job_ids)), Job.state == RUNNING, Job.worker == worker).execute())
 
 
 def _finish(job: JobRecord, **values) -> bool:
@@ -82,10 +93,19 @@ def retry_later(job: JobRecord, error: str, delay_seconds: float, max_attempts: 
     """Back to the queue after `delay_seconds`, or failed after `max_attempts`."""
     if job.attempts >= max_attempts:
         return fail(job, f"gave up after {job.attempts} attempts: {error}")
+    return _requeue(job, error, delay_seconds)
+
+
+def give_back(job: JobRecord, reason: str, delay_seconds: float) -> bool:
+    """Back to the queue, the attempt not counted: its worker is stopping, the job did nothing wrong."""
+    return _requeue(job, reason, delay_seconds, attempts=Job.attempts - 1)
+
+
+def _requeue(job: JobRecord, error: str, delay_seconds: float, **values) -> bool:
     try:
         with transaction():
             return _finish(job, state=QUEUED, last_error=error,
-                           run_after=utcnow() + timedelta(seconds=delay_seconds))
+                           run_after=utcnow() + timedelta(seconds=delay_seconds), **values)
     except IntegrityError:
         # The same work was queued again meanwhile: that queued job will do it.
         return _finish(job, state=DONE, last_error=f"superseded after: {error}", finished_at=utcnow())

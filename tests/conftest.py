@@ -105,6 +105,25 @@ def client(app):
         yield test_client
 
 
+# Settings of ours a test process may have in its environment: a server started for a test gets none of them.
+_OURS = ("BITRIX_", "JWT_", "WORKER_", "LOG_", "MAX_", "PROMETHEUS_", "HEADER_TIMEOUT", "BODY_TIMEOUT", "PUBLIC_URL")
+
+
+def service_environment(settings, **overrides) -> dict:
+    """The environment of a service process (uvicorn, gunicorn, `python -m worker`) on these settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(_OURS)}
+    env.update(DATABASE_URL=settings.database_url, JWT_SECRET=settings.jwt_secret, SECRET_KEY=settings.secret_key,
+               BITRIX_CLIENT_ID=settings.bitrix_client_id, BITRIX_CLIENT_SECRET=settings.bitrix_client_secret,
+               BITRIX_OAUTH_URL=settings.bitrix_oauth_url, RUN_WORKER="false", AUTO_MIGRATE="false",
+               DB_POOL_SIZE="4", LOG_LEVEL="WARNING", APP_ENV="development")
+    if settings.bitrix_oauth_servers:
+        env["BITRIX_OAUTH_SERVERS"] = ",".join(settings.bitrix_oauth_servers)
+    if settings.bitrix_allow_http:
+        env["BITRIX_ALLOW_HTTP"] = "true"
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
 def make_token(account_id="account-1", secret=TEST_JWT_SECRET, algorithm="HS256", **claims) -> str:
     payload = {"sub": account_id, "exp": int(time.time()) + 300, **claims}
     if payload.get("sub") is None:

@@ -1,6 +1,7 @@
 """`python -m worker`: a dedicated worker process (for deployments with RUN_WORKER=false on the API).
 
-Stops on SIGTERM or SIGINT after the job in hand is finished.
+Runs WORKER_CONCURRENCY jobs at once. On SIGTERM or SIGINT it claims nothing more, lets the running
+jobs finish for up to WORKER_STOP_GRACE_SECONDS and gives the rest back to the queue, then exits.
 """
 import signal
 import threading
@@ -16,7 +17,7 @@ def main() -> None:
     settings = Settings.from_env()
     logs.configure(settings.log_format, settings.log_level)
     settings.check()
-    ctx = Context.build(settings, pool_size=4)
+    ctx = Context.build(settings, pool_size=settings.worker_connections())
     db.check_connection(settings.database_url)
     if settings.auto_migrate:
         db.migrate()

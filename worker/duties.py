@@ -41,4 +41,4 @@ def queue_token_refreshes(idle_for: timedelta) -> int:
 
 def queue_due_deliveries() -> int:
     """A safety net: every portal with due deliveries has a deliver job (coalesced if it has one)."""
-    return sum(job_queue.enqueue(member_id, delivery.JOB_KIND) for member_id in deliveries.portals_with_due())
+    return sum(delivery.queue(member_id) for member_id in deliveries.portals_with_due())

@@ -1,4 +1,14 @@
-"""The worker: claims due jobs one at a time, runs them, and records how they ended."""
+"""The worker: claims due jobs and runs up to WORKER_CONCURRENCY of them at once, one per portal.
+
+One claim loop (`run`) fills free slots with due jobs, oldest first, and does the worker's own
+duties; each job runs in a slot of its own (worker/slots.py) with a database connection of its own,
+and one thread keeps every running job's lease (worker/leases.py). The queue lets one job per portal
+run at a time, so each portal's requests still go one after another through its limiter.
+
+Stopping (`stop` set): nothing more is claimed; running jobs have WORKER_STOP_GRACE_SECONDS to end,
+and those still running are given back to the queue, due again once a request they may have in
+flight has timed out (BITRIX_TIMEOUT_SECONDS), so that no one repeats a write still under way.
+"""
 import logging
 import os
 import socket
@@ -12,6 +22,8 @@ from storage import job_queue, portals
 from storage.db import UNAVAILABLE, connection
 from worker import duties
 from worker.kinds import HOLD, registry
+from worker.leases import LeaseKeeper
+from worker.slots import Slots
 
 log = logging.getLogger(__name__)
 DUTIES_EVERY = 30.0
@@ -24,11 +36,14 @@ class Worker:
         self.settings = ctx.settings
         self.kinds = kinds or registry()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 10000}"
-        self._interrupted = None  # a job the database went away under, to queue again when it is back
+        self.leases = LeaseKeeper(self.name, self.settings.job_lease_seconds)
+        self._interrupted = []  # jobs the database went away under, to queue again when it is back
+        self._interrupted_lock = threading.Lock()
 
     def run(self, stop: threading.Event) -> None:
-        """Work until `stop` is set; the job in hand is finished first."""
-        log.info("worker %s started", self.name)
+        """Work until `stop` is set; then finish or give back the running jobs."""
+        slots = Slots(self.settings.worker_concurrency)
+        log.info("worker %s started, %d jobs at a time", self.name, slots.size)
         next_duties = next_reap = 0.0
         while not stop.is_set():
             try:
@@ -36,22 +51,57 @@ class Worker:
                 if time.monotonic() >= next_duties:
                     with connection():
                         duties.run_duties(self.settings)
-                    next_duties = next_reap = time.monotonic() + DUTIES_EVERY
+                    next_duties, next_reap = time.monotonic() + DUTIES_EVERY, time.monotonic() + REAP_EVERY
                 elif time.monotonic() >= next_reap:
                     with connection():
                         job_queue.reap_expired(self.settings.job_max_attempts)
                     next_reap = time.monotonic() + REAP_EVERY
-                ran = self.run_once()
+                self._fill(slots, stop)
             except UNAVAILABLE as error:
                 log.error("worker %s: database unavailable (%s), waiting", self.name, type(error).__name__)
-                ran = False
                 stop.wait(self.settings.worker_poll_seconds * 5)
-            if not ran:
-                stop.wait(self.settings.worker_poll_seconds)
+                continue
+            # A job that ends may leave work due at once (the next chunk of a portal's results).
+            slots.wait(self.settings.worker_poll_seconds)
+        self._stop(slots)
         log.info("worker %s stopped", self.name)
 
+    def _fill(self, slots: Slots, stop: threading.Event) -> None:
+        """Claim due jobs while a slot is free."""
+        while slots.free() and not stop.is_set():
+            with connection():
+                job = job_queue.claim(self.name, self.settings.job_lease_seconds)
+            if job is None:
+                return
+            slots.start(job, self._run_in_slot)
+
+    def _run_in_slot(self, job) -> None:
+        try:
+            with connection():
+                self._execute(job)
+        except UNAVAILABLE as error:
+            log.error("job %s: database unavailable (%s); queued again when it is back", job.id,
+                      type(error).__name__)
+        except Exception:  # noqa: BLE001 - the job's own errors are handled in _outcome; this is our bug
+            log.exception("job %s: the worker failed around it", job.id)
+
+    def _stop(self, slots: Slots) -> None:
+        left = slots.wait_idle(self.settings.worker_stop_grace_seconds)
+        for job in left:
+            self.leases.drop(job)
+            try:
+                with connection():
+                    given = job_queue.give_back(job, f"worker {self.name} stopped during the job",
+                                                self.settings.bitrix_timeout_seconds)
+                if given:  # else it ended in the meantime
+                    log.warning("job %s kind=%s portal=%s given back: still running when the worker stopped",
+                                job.id, job.kind, job.member_id)
+            except UNAVAILABLE:
+                log.error("job %s could not be given back (database unavailable): taken over when its lease "
+                          "ends", job.id)
+
     def run_once(self, kinds=None) -> bool:
-        """Claim and run one due job; False when there was none."""
+        """Claim and run one due job in this thread; False when there was none (tests, tools)."""
         with connection():
             job = job_queue.claim(self.name, self.settings.job_lease_seconds, kinds)
             if job is None:
@@ -60,15 +110,21 @@ class Worker:
             return True
 
     def _requeue_interrupted(self) -> None:
-        """The database is back: queue at once the job it went away under (no lease wait)."""
-        if self._interrupted is not None:
-            with connection():
-                job_queue.retry_later(self._interrupted, "database unavailable during the job", 0,
-                                 self.settings.job_max_attempts)
-            self._interrupted = None
+        """The database is back: queue at once the jobs it went away under (no lease wait)."""
+        with self._interrupted_lock:
+            jobs, self._interrupted = self._interrupted, []
+        for index, job in enumerate(jobs):
+            try:
+                with connection():
+                    job_queue.retry_later(job, "database unavailable during the job", 0,
+                                          self.settings.job_max_attempts)
+            except UNAVAILABLE:
+                with self._interrupted_lock:
+                    self._interrupted.extend(jobs[index:])
+                raise
 
     def drain(self, deadline_seconds: float = 30.0) -> int:
-        """Run due jobs until none is left (tests, tools); returns how many ran."""
+        """Run due jobs one after another until none is left (tests, tools); returns how many ran."""
         ran, until = 0, time.monotonic() + deadline_seconds
         while time.monotonic() < until and self.run_once():
             ran += 1
@@ -81,10 +137,11 @@ class Worker:
             return
         started = time.monotonic()
         try:
-            with Heartbeat(job, self.settings.job_lease_seconds):
+            with self.leases.held(job):
                 outcome = self._outcome(job, kind)
         except UNAVAILABLE:
-            self._interrupted = job
+            with self._interrupted_lock:
+                self._interrupted.append(job)
             raise
         elapsed_ms = (time.monotonic() - started) * 1000
         self.ctx.metrics.jobs.labels(job.kind, outcome).inc()
@@ -150,31 +207,6 @@ class Worker:
     def _retry(self, job, reason: str) -> None:
         delay = backoff(job.attempts, self.settings.job_retry_base_seconds, self.settings.job_retry_max_seconds)
         job_queue.retry_later(job, reason, delay, self.settings.job_max_attempts)
-
-
-class Heartbeat:
-    """Renews a running job's lease so that a long job is not taken over while alive."""
-
-    def __init__(self, job, lease_seconds: float):
-        self.job, self.lease = job, lease_seconds
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop.set()
-        self.thread.join()
-
-    def _beat(self):
-        while not self.stop.wait(self.lease / 3):
-            try:
-                with connection():
-                    job_queue.extend_lease(self.job.id, self.job.worker, self.lease)
-            except UNAVAILABLE:
-                log.warning("could not renew the lease of job %s", self.job.id)
 
 
 def start_in_background(ctx) -> tuple[threading.Thread, threading.Event]:

@@ -49,19 +49,24 @@ def wait_until(check, what: str, deadline: float):
 
 
 class Cluster:
-    """Starts and stops the processes; `folder` receives their logs and the fake's state file."""
+    """Starts and stops the processes; `folder` receives their logs and the fake's state file.
 
-    def __init__(self, folder: Path, database_url: str, port: int, portals: int, lease: float):
+    The service's processes run the code in `code` (this checkout unless told; another checkout to
+    compare designs), with `env` on top of `service_env`.
+    """
+
+    def __init__(self, folder: Path, database_url: str, port: int, portals: int, lease: float,
+                 code: Path = REPO, env: dict | None = None):
         self.folder, self.database_url, self.port, self.portals = folder, database_url, port, portals
-        self.lease = lease
+        self.lease, self.code, self.env = lease, code, env or {}
         self.api_url = f"http://127.0.0.1:{port}"
         self.fake = self.api = None
         self.workers: dict[str, subprocess.Popen] = {}
         self.state: dict = {}
 
-    def _spawn(self, name: str, argv: list, env: dict | None = None) -> subprocess.Popen:
+    def _spawn(self, name: str, argv: list, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
         log = open(self.folder / f"{name}.log", "ab")
-        return subprocess.Popen(argv, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log,
+        return subprocess.Popen(argv, cwd=cwd or self.code, env={**os.environ, **(env or {})}, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
     def service_env(self) -> dict:
@@ -71,28 +76,44 @@ class Cluster:
                 "BITRIX_CLIENT_SECRET": self.state["client_secret"], "BITRIX_ALLOW_HTTP": "true",
                 "BITRIX_TIMEOUT_SECONDS": "5", "LOG_FORMAT": "json", "RUN_WORKER": "false",
                 "WORKER_POLL_SECONDS": "0.5", "JOB_LEASE_SECONDS": str(self.lease),
-                "JOB_RETRY_BASE_SECONDS": "2"}
+                "JOB_RETRY_BASE_SECONDS": "2", "AUTO_MIGRATE": "false", **self.env}
 
     def start(self, workers: int = 2) -> None:
         state_file = self.folder / "fake.json"
         self.fake = self._spawn("fake", [sys.executable, "benchmarks/load/fake_portals.py", "--portals",
                                          str(self.portals), "--out", str(state_file),
-                                         "--redirect-uri", f"{self.api_url}/webhook/create"])
+                                         "--redirect-uri", f"{self.api_url}/webhook/create"], cwd=REPO)
         wait_until(state_file.exists, "the fake Bitrix24", 120)
         self.state = json.loads(state_file.read_text())
         # Migrate once before the processes start (they would serialise on an advisory lock anyway).
         subprocess.run([sys.executable, "-m", "storage", "migrate"], cwd=REPO, check=True,
                        env={**os.environ, **self.service_env()}, stdout=subprocess.DEVNULL)
-        self.api = self._spawn("api", [str(VENV_BIN / "gunicorn"), "-k", "web.serving.UvicornWorker", "-w", "2",
-                                       "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "10", "wsgi:app"],
-                               self.service_env())
+        self.start_api()
         for index in range(workers):
             self.start_worker(f"worker-{index + 1}")
+
+    def start_api(self) -> None:
+        # The service's own worker class holds request lines and headers to its limits; an older
+        # checkout being compared (`code`) has none.
+        worker_class = ("web.serving.UvicornWorker" if (Path(self.code) / "web" / "serving.py").exists()
+                        else "uvicorn_worker.UvicornWorker")
+        self.api = self._spawn("api", [str(VENV_BIN / "gunicorn"), "-k", worker_class, "-w", "2",
+                                       "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "10", "wsgi:app"],
+                               self.service_env())
         wait_until(lambda: requests.get(f"{self.api_url}/health/ready", timeout=2).ok, "the API", 60)
 
-    def start_worker(self, name: str) -> None:
+    def stop_api(self) -> None:
+        _terminate([self.api])
+        self.api = None
+
+    def start_worker(self, name: str, env: dict | None = None) -> subprocess.Popen:
         """A dedicated `python -m worker` process; its log is `<name>.log`."""
-        self.workers[name] = self._spawn(name, [sys.executable, "-m", "worker"], self.service_env())
+        self.workers[name] = self._spawn(name, [sys.executable, "-m", "worker"], {**self.service_env(), **(env or {})})
+        return self.workers[name]
+
+    def stop_worker(self, name: str) -> None:
+        """SIGTERM: the worker finishes or gives back its jobs, then exits."""
+        _terminate([self.workers.pop(name)])
 
     def worker_of_pid(self, pid: int) -> str | None:
         return next((name for name, proc in self.workers.items() if proc.pid == pid), None)
@@ -103,14 +124,19 @@ class Cluster:
         self.workers[name].wait()
 
     def stop(self) -> None:
-        """SIGTERM to everything we started (workers finish their job first), then wait."""
-        procs = [*self.workers.values(), self.api, self.fake]
-        for proc in procs:
-            if proc is not None and proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            if proc is not None:
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        """SIGTERM to everything we started (workers finish or give back their jobs), then wait."""
+        _terminate([*self.workers.values(), self.api, self.fake])
+
+
+def _terminate(procs: list) -> None:
+    """SIGTERM to each process still running, then wait for all (30 s each, then kill)."""
+    procs = [proc for proc in procs if proc is not None]
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -4,7 +4,8 @@ Writes a JSON file with the OAuth server, the control URL and, per portal, its U
 and the quiz rule to create (lead rules on even portals, deal rules on odd ones). The control
 listener lets the drills break and mend portals from another process:
 
-  POST /faults {"first": 0, "count": 30, "fail": {...Portal.fail kwargs}, "limits": {"bucket": 5, "drain": 0.5}}
+  POST /faults {"first": 0, "count": 30, "fail": {...Portal.fail kwargs}, "limits": {"bucket": 5, "drain": 0.5},
+                "latency": {"seconds": 0.25, "jitter": 0.05}}
   POST /clear    faults cleared, real limits (50, 2/s) back on every portal
   GET  /origins  {member_id: {"lead": [ORIGIN_ID, ...], "deal": [...], "contact": [...], "company": [...]}}
   GET  /stats    REST requests, 503 rejections and injected faults summed over the portals
@@ -80,6 +81,8 @@ class Control:
                     portal.fail(**order["fail"])
                 if order.get("limits"):
                     portal.set_limits(**order["limits"])
+                if order.get("latency"):
+                    portal.set_latency(**order["latency"])
             return json_response(200, {"portals": len(chosen)})
         return json_response(404, {"error": "NOT_FOUND"})
 

@@ -30,6 +30,15 @@ EXPECTED = {"result_post": (200, 202)}  # 200: the same resultID again (a retrie
 TAGS = ("квиз", "весна", "лето", "скидка", "акция")
 
 
+def result_body(quiz: int, result_id: str) -> dict:
+    """A quiz result for the load's rules (lead rules map questions 1 and 2; deal rules 1 and the contact)."""
+    return {"quizID": quiz, "resultID": result_id, "title": f"Заявка {result_id}",
+            "answers": {"1": "большой дом", "2": str(random.randint(1, 99))},
+            "contact": {"name": "Анна", "phone": f"+7 916 000-00-{random.randint(10, 40)}",
+                        "email": f"client{random.randint(1, 30)}@example.com"},
+            "utm": {"source": "load"}, "pageURL": "https://quiz.example/q/7"}
+
+
 class Load:
     def __init__(self, args, state: dict):
         self.api, self.state, self.args = args.api, state, args
@@ -56,12 +65,8 @@ class Load:
         if op == "sync_patch":
             return session.patch(f"{url}/bitrix/{random.choice(LISTS)}", headers=auth, timeout=30)
         result_id = f"{self.args.run_id}-{serial}"
-        body = {"quizID": self.quiz, "resultID": result_id, "title": f"Заявка {result_id}",
-                "answers": {"1": "большой дом", "2": str(random.randint(1, 99))},
-                "contact": {"name": "Анна", "phone": f"+7 916 000-00-{random.randint(10, 40)}",
-                            "email": f"client{random.randint(1, 30)}@example.com"},
-                "utm": {"source": "load"}, "pageURL": "https://quiz.example/q/7"}
-        answer = session.post(f"{url}/bitrix/results", json=body, headers=auth, timeout=30)
+        answer = session.post(f"{url}/bitrix/results", json=result_body(self.quiz, result_id), headers=auth,
+                              timeout=30)
         if answer.status_code in (200, 202):
             with self.lock:
                 self.accepted[index].append(result_id)

@@ -1,12 +1,20 @@
 """Delivering quiz results into Bitrix24 by the quiz's rule, once each, through the job queue."""
 from errors import BadRequest, NotFound
 from service import portal_client
-from service.delivery.send import deliver_pending
+from service.delivery.send import deliver_chunk
 from service.quiz_keys import QUESTION_ID, is_question_id, shown
 from storage import accounts, deliveries, job_queue, portals, rules
+from storage.columns import utcnow
 from storage.db import transaction
 
 JOB_KIND = "deliver"
+# Before the other kinds (100): a person waits for a result, while a list re-sync can wait.
+JOB_PRIORITY = 50
+
+
+def queue(member_id: str, run_after=None) -> bool:
+    """Queue the portal's `deliver` job (coalescing with a queued one); True when added."""
+    return job_queue.enqueue(member_id, JOB_KIND, priority=JOB_PRIORITY, run_after=run_after)
 
 
 def submit(ctx, account_id: str, body: dict) -> tuple[dict, int]:
@@ -22,7 +30,7 @@ def submit(ctx, account_id: str, body: dict) -> tuple[dict, int]:
     with transaction():
         delivery, created = deliveries.submit(account_id, member_id, quiz_id, body["resultID"], body, status)
         if created:
-            job_queue.enqueue(member_id, JOB_KIND)
+            queue(member_id)
     return deliveries.as_dict(delivery), 202 if created else 200
 
 
@@ -39,19 +47,23 @@ def retry(account_id: str, result_id: str) -> dict:
     """Queue a failed delivery again."""
     with transaction():
         delivery = deliveries.requeue_failed(account_id, result_id)
-        job_queue.enqueue(delivery.member_id, JOB_KIND)
+        queue(delivery.member_id)
     return deliveries.as_dict(delivery)
 
 
 def run_job(ctx, job) -> None:
-    """The `deliver` job: send what is due for the portal, and come back when the rest is due."""
+    """The `deliver` job: send one chunk of what is due for the portal, and come back for the rest.
+
+    More due now: queued again as due now, so behind every job that was already waiting; portals
+    with a backlog take turns, and one result of another portal waits for one chunk, not a backlog.
+    """
     client = portal_client.client_for(ctx, job.member_id)
     # Results held while the portal refused work for now (OVERLOAD_LIMIT) are tried again with this run.
     deliveries.move_all(job.member_id, [deliveries.HELD], deliveries.QUEUED)
-    deliver_pending(ctx, client, job.member_id)
+    deliver_chunk(ctx, client, job.member_id)
     later = deliveries.next_due_at(job.member_id)
     if later is not None:
-        job_queue.enqueue(job.member_id, JOB_KIND, run_after=later)
+        queue(job.member_id, run_after=max(later, utcnow()))
 
 
 def hold(job, reason: str) -> None:
@@ -66,4 +78,4 @@ def hold_portal(member_id: str, reason: str) -> None:
 def release(member_id: str) -> None:
     """The portal was connected again: held deliveries go out."""
     if deliveries.move_all(member_id, [deliveries.HELD], deliveries.QUEUED):
-        job_queue.enqueue(member_id, JOB_KIND)
+        queue(member_id)

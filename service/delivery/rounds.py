@@ -68,7 +68,7 @@ def _send_batch(ctx, client, works: dict[int, Work], batch: cmd.Batch, *, write:
         answer = client.batch(batch.payload(), halt=halt, write=write)
     except BitrixError as error:
         if error.stale or error.hold:
-            raise  # the portal, not these results: the job decides (see deliver_pending)
+            raise  # the portal, not these results: the job decides (see send.deliver_chunk)
         return _whole_batch_failed(members, error)
     except UNAVAILABLE:
         raise

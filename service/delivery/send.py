@@ -30,29 +30,30 @@ NO_LEADS = ("the Bitrix24 portal works without leads (simple CRM mode): it turns
             "deal at once; change the quiz's rule to create deals")
 
 
-def deliver_pending(ctx, client, member_id: str) -> int:
-    """Send every due delivery of the portal; returns how many were handled."""
+def deliver_chunk(ctx, client, member_id: str) -> int:
+    """Send the portal's oldest due deliveries, at most CHUNK of them; returns how many were handled.
+
+    One chunk per call, so that a portal with a backlog takes turns with the others (see run_job).
+    """
+    due = deliveries.due(member_id, CHUNK)
+    if not due:
+        return 0
     fields = lookups.field_index(member_id)
     without_leads = portals.works_without_leads(member_id)
-    handled = 0
-    while True:
-        due = deliveries.due(member_id, CHUNK)
-        if not due:
-            return handled
-        live_rules = {quiz: rules.live(member_id, quiz) for quiz in {row.quiz_id for row in due}}
-        works = [work for work in (_prepare(ctx, index, row, live_rules[row.quiz_id], fields, without_leads)
-                                   for index, row in enumerate(due)) if work is not None]
-        by_key = {work.key: work for work in works}
-        try:
-            rounds.send(ctx, client, by_key, _groups(ctx, works, writes.lookups), write=False, halt=False)
-            _same_people(works)
-            _write(ctx, client, works, by_key)
-        except BitrixError as error:
-            outcome.put_back(works, error)
-            raise
-        for work in works:
-            outcome.settle(ctx, work)
-        handled += len(due)
+    live_rules = {quiz: rules.live(member_id, quiz) for quiz in {row.quiz_id for row in due}}
+    works = [work for work in (_prepare(ctx, index, row, live_rules[row.quiz_id], fields, without_leads)
+                               for index, row in enumerate(due)) if work is not None]
+    by_key = {work.key: work for work in works}
+    try:
+        rounds.send(ctx, client, by_key, _groups(ctx, works, writes.lookups), write=False, halt=False)
+        _same_people(works)
+        _write(ctx, client, works, by_key)
+    except BitrixError as error:
+        outcome.put_back(works, error)
+        raise
+    for work in works:
+        outcome.settle(ctx, work)
+    return len(due)
 
 
 def _prepare(ctx, key: int, row: Delivery, rule, fields: dict, without_leads: bool) -> Work | None:

@@ -5,7 +5,6 @@ worker) starts it, on a loopback socket bound here and handed over (no window in
 process takes the port), on the test database, with its log in a file the test can read.
 """
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import service_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30
 COMMANDS = {
@@ -23,21 +24,6 @@ COMMANDS = {
     "gunicorn": lambda fd: [sys.executable, "-m", "gunicorn", "-k", "web.serving.UvicornWorker", "-w", "1",
                             "-b", f"fd://{fd}", "wsgi:app"],
 }
-
-
-def _environment(settings, overrides: dict) -> dict:
-    ours = ("BITRIX_", "JWT_", "LOG_", "MAX_", "PROMETHEUS_", "HEADER_TIMEOUT", "BODY_TIMEOUT")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
-    env.update(DATABASE_URL=settings.database_url, JWT_SECRET=settings.jwt_secret, SECRET_KEY=settings.secret_key,
-               BITRIX_CLIENT_ID=settings.bitrix_client_id, BITRIX_CLIENT_SECRET=settings.bitrix_client_secret,
-               BITRIX_OAUTH_URL=settings.bitrix_oauth_url, RUN_WORKER="false", AUTO_MIGRATE="false",
-               DB_POOL_SIZE="4", LOG_LEVEL="WARNING", APP_ENV="development")
-    if settings.bitrix_oauth_servers:
-        env["BITRIX_OAUTH_SERVERS"] = ",".join(settings.bitrix_oauth_servers)
-    if settings.bitrix_allow_http:
-        env["BITRIX_ALLOW_HTTP"] = "true"
-    env.update(overrides)
-    return env
 
 
 class Server:
@@ -69,7 +55,7 @@ def running_server(settings, log_path: Path, kind: str = "uvicorn", public: bool
     if public:
         env["PUBLIC_URL"] = url
     log = log_path.open("w")
-    process = subprocess.Popen(COMMANDS[kind](listener.fileno()), cwd=ROOT, env=_environment(settings, env),
+    process = subprocess.Popen(COMMANDS[kind](listener.fileno()), cwd=ROOT, env=service_environment(settings, **env),
                                stdout=log, stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),))
     listener.close()
     server = Server(url, process, log_path)
@@ -86,9 +72,9 @@ def running_server(settings, log_path: Path, kind: str = "uvicorn", public: bool
             time.sleep(0.1)
         yield server
     finally:
-        process.terminate()
+        process.terminate()  # a graceful stop: an embedded worker finishes or gives back its jobs
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
