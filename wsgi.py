@@ -20,7 +20,6 @@ from web.access_log import RequestLog
 from web.identity import TokenVerifier, security_map
 from web.limits import Limits, RequestLimits
 from web.request_facts import RecordFacts
-from web.response_headers import ResponseHeaders
 from web.routing import HandlerResolver
 from worker.runner import start_in_background
 
@@ -59,7 +58,6 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     served_spec.serve(app, spec)
     # Outside Connexion's exception middleware, so the logged status and the headers are those sent.
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=ctx.metrics)
-    app.add_middleware(ResponseHeaders, position=MiddlewarePosition.BEFORE_EXCEPTION)
     # Inside it, so a refusal is answered by the error handlers; before anything reads the body.
     app.add_middleware(RequestLimits, position=MiddlewarePosition.BEFORE_SWAGGER, limits=Limits(settings))
     # After routing, before security: what the access log and the metrics say about the request.

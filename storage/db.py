@@ -79,6 +79,12 @@ def transaction(immediate: bool = False):
     return database.atomic()
 
 
+def run(sql: str, params=()):
+    """Execute SQL written by hand (`{p}` for each parameter), for the hot paths where building the
+    statement through Peewee costs more than running it; returns the cursor."""
+    return database.execute_sql(sql.replace("{p}", database.param), params)
+
+
 def migrate() -> list[str]:
     """Apply pending schema migrations; returns the names applied."""
     with connection():

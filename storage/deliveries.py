@@ -1,11 +1,10 @@
 """Deliveries of quiz results: one per (account, resultID), with what became of it."""
+import dataclasses
 from datetime import datetime
-
-from peewee import IntegrityError
 
 from errors import Conflict, NotFound
 from storage.columns import utcnow
-from storage.db import transaction
+from storage.db import run
 from storage.listing import MAX_PAGE_SIZE, rfc3339
 from storage.models import Delivery, DeliveryStatus
 from storage.records import Delivery as DeliveryRecord
@@ -29,16 +28,26 @@ def as_dict(row) -> dict:
     }
 
 
+# Every submitted result: written out (storage/db.py `run`); a repeat of a resultID inserts nothing.
+_NEW = ("account_id", "member_id", "quiz_id", "result_id", "payload", "status", "attempts", "problems",
+        "next_attempt_at", "created_at", "updated_at")
+_COLUMNS = ", ".join(f'"{name}"' for name in _NEW)
+INSERT_SQL = (f'INSERT INTO "delivery" ({_COLUMNS}) VALUES ({", ".join(["{p}"] * len(_NEW))}) '
+              'ON CONFLICT ("account_id", "result_id") DO NOTHING RETURNING "id"')
+
+
 def submit(account_id: str, member_id: str, quiz_id: int, result_id: str, payload: dict,
            status: str = QUEUED) -> tuple[DeliveryRecord, bool]:
     """Store a result to deliver; (the existing delivery, False) when this resultID was submitted before."""
-    try:
-        with transaction():
-            row = Delivery.create(account_id=account_id, member_id=member_id, quiz_id=quiz_id,
-                                  result_id=result_id, payload=payload, status=status)
-        return from_row(DeliveryRecord, row), True
-    except IntegrityError:
+    now = utcnow()
+    new = DeliveryRecord(id=0, account_id=account_id, member_id=member_id, quiz_id=quiz_id, result_id=result_id,
+                         payload=payload, status=status, attempts=0, lead_id=None, deal_id=None, contact_id=None,
+                         company_id=None, last_error=None, problems=[], next_attempt_at=now, created_at=now,
+                         updated_at=now, delivered_at=None)
+    inserted = run(INSERT_SQL, [getattr(Delivery, name).db_value(getattr(new, name)) for name in _NEW]).fetchone()
+    if inserted is None:
         return get(account_id, result_id), False
+    return dataclasses.replace(new, id=inserted[0]), True
 
 
 def _row(account_id: str, result_id: str) -> Delivery:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from storage.columns import utcnow
 from storage.crypto import TokenCipher
-from storage.db import database, is_postgres, transaction
+from storage.db import database, is_postgres, run, transaction
 from storage.models import Account, CrmMode, Portal
 from storage.records import PortalFacts, StoredTokens, from_row
 
@@ -50,9 +50,15 @@ def usable_tokens(cipher: TokenCipher, member_id: str) -> StoredTokens | None:
     return _tokens(cipher, row) if row and not row.stale else None
 
 
-def is_usable(cipher: TokenCipher, member_id: str) -> bool:
-    """Whether the portal has tokens this process can read and is not stale."""
-    return usable_tokens(cipher, member_id) is not None
+# Asked by every submitted result: written out (storage/db.py `run`).
+USABLE_SQL = ('SELECT 1 FROM "portal" WHERE "member_id" = {p} AND "stale" = {p} '
+              'AND "access_token" IS NOT NULL AND "refresh_token" IS NOT NULL')
+
+
+def is_usable(member_id: str) -> bool:
+    """Whether the portal is not stale and has tokens. Not decrypted here: tokens this process cannot
+    read (SECRET_KEY changed) are found when the portal is next called, which holds its work then."""
+    return run(USABLE_SQL, (member_id, False)).fetchone() is not None
 
 
 @contextmanager

@@ -3,7 +3,7 @@ from peewee import IntegrityError
 
 from errors import Conflict, NotFound
 from storage.columns import utcnow
-from storage.db import transaction
+from storage.db import run, transaction
 from storage.listing import unix
 from storage.models import Rule
 from storage.records import Rule as RuleRecord
@@ -28,6 +28,15 @@ def as_dict(rule: RuleRecord) -> dict:
 
 def _live():
     return Rule.select().where(Rule.deleted == False)  # noqa: E712
+
+
+# Asked by every submitted result: written out (storage/db.py `run`).
+HAS_LIVE_SQL = 'SELECT 1 FROM "rule" WHERE "member_id" = {p} AND "quiz_id" = {p} AND "deleted" = {p}'
+
+
+def has_live(member_id: str, quiz_id: int) -> bool:
+    """Whether the quiz has a live rule on the portal."""
+    return run(HAS_LIVE_SQL, (member_id, quiz_id, False)).fetchone() is not None
 
 
 def live(member_id: str, quiz_id: int) -> RuleRecord | None:

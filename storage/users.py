@@ -3,6 +3,10 @@ from storage import user_search
 from storage.listing import page_of, rfc3339
 from storage.models import PortalUser
 
+# What as_dict reads: the page selects these and nothing else.
+COLUMNS = ("id", "member_id", "bitrix_id", "name", "last_name", "second_name", "title", "email", "departments",
+           "work_position", "deleted", "created_at")
+
 
 def as_dict(row: PortalUser) -> dict:
     item = {
@@ -27,4 +31,4 @@ def page(member_id: str, number: int, size: int, search: str | None = None) -> d
     """A page of the portal's live users; with `search`, those in whose name, last name, e-mail or
     position every word of it occurs (storage/user_search.py)."""
     where = user_search.conditions(search) if search else ()
-    return page_of(PortalUser, member_id, number, size, as_dict, where)
+    return page_of(PortalUser, member_id, number, size, as_dict, COLUMNS, where)

@@ -1,4 +1,5 @@
-"""One log line and one latency sample per request, under a request id.
+"""One log line and one latency sample per request, under a request id, and the headers every answer
+carries (web/response_headers.py): one layer around the app, since every layer costs each request.
 
 The id comes from the caller's X-Request-ID (when it is a sane token) or is made here, and is
 sent back in the answer. The line holds method, path without its query string (the OAuth
@@ -12,6 +13,7 @@ import uuid
 
 from observability.logs import request_id
 from web.request_facts import close_facts, open_facts
+from web.response_headers import add_headers
 
 log = logging.getLogger("access")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -38,6 +40,7 @@ class RequestLog:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+                add_headers(scope["path"], message)
             await send(message)
 
         try:

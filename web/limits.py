@@ -54,19 +54,19 @@ class RequestLimits:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        self._check_head(scope)
+        headers = dict(scope["headers"])
+        self._check_head(scope, headers)
         receive = self._bounded(receive)
-        if b"transfer-encoding" in dict(scope["headers"]):
+        if b"transfer-encoding" in headers:
             scope, receive = await self._with_length(scope, receive)
         await self.app(scope, receive, send)
 
-    def _check_head(self, scope) -> None:
+    def _check_head(self, scope, headers: dict) -> None:
         url = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string") or b"")
         refusal = (self.limits.url_refusal(url)
                    or self.limits.header_refusal(sum(len(name) + len(value) for name, value in scope["headers"])))
         if refusal:
             raise Refused(*refusal)
-        headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is not None:
             if not length.isdigit():
@@ -117,7 +117,9 @@ class RequestLimits:
             if complete:
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), max(deadline - time.monotonic(), 0))
+                # asyncio.timeout, not wait_for: no task of its own for every piece of every body.
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
+                    message = await receive()
             except TimeoutError:
                 raise Refused(408, "the request body did not arrive within "
                                    f"{self.limits.settings.body_timeout_seconds:g} s") from None

@@ -23,27 +23,14 @@ def local_location(location: str) -> str:
     return "/" + urlsplit(location).path.lstrip("/")
 
 
-class ResponseHeaders:
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        path = scope["path"]
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                message["headers"] = list(message.get("headers") or [])
-                headers = MutableHeaders(raw=message["headers"])
-                headers["X-Content-Type-Options"] = "nosniff"
-                if _is_ui(path):
-                    headers["X-Frame-Options"] = "DENY"
-                    headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-                if path.startswith(PRIVATE_PREFIXES):
-                    headers["Cache-Control"] = "no-store"
-                if message["status"] in (307, 308) and "location" in headers:
-                    headers["Location"] = local_location(headers["location"])
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def add_headers(path: str, start: dict) -> None:
+    """Add the service's headers to an `http.response.start` message for `path` (web/access_log.py)."""
+    headers = MutableHeaders(raw=start["headers"])
+    headers["X-Content-Type-Options"] = "nosniff"
+    if _is_ui(path):
+        headers["X-Frame-Options"] = "DENY"
+        headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    if path.startswith(PRIVATE_PREFIXES):
+        headers["Cache-Control"] = "no-store"
+    if start["status"] in (307, 308) and "location" in headers:
+        headers["Location"] = local_location(headers["location"])

@@ -24,12 +24,31 @@ def _name(key) -> str:
     return key if len(key) <= 40 and is_storable(key) and "." not in key else shown(key)
 
 
+def _all_storable(value) -> bool:
+    """The quick question, asked of every request: every text (keys too) in `value` can be stored."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item) is not None:
+                return False
+        elif isinstance(item, dict):
+            if any(isinstance(key, str) and _UNSTORABLE.search(key) is not None for key in item):
+                return False
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return True
+
+
 def unstorable_field(value, path: str) -> str | None:
     """The field (`answers.12`, `contact`) of the first text in `value` that cannot be stored, or None.
 
     Keys count as text: a bad key is reported as its map's field. Walked without recursion, since a
-    value may be nested as deep as its parser allowed.
+    value may be nested as deep as its parser allowed; names are built only when something is wrong.
     """
+    if _all_storable(value):
+        return None
     pending = [(path, value)]
     while pending:
         where, item = pending.pop()

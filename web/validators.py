@@ -4,13 +4,18 @@
   not a JSON syntax error) and raises RecursionError for arrays nested some thousand levels deep;
   Connexion catches neither, so both became 500s. They are 400s here.
 - Form bodies (only Bitrix24's events): unknown keys are not refused (`web/event_forms.py`).
+- Speed: Connexion builds a new jsonschema validator for every parameter and every body it checks,
+  on every request; here each schema's validator is built once (`_compiled`) and kept.
 - Parameters: Connexion words a failure as the value and the rule, without the parameter
   ("'99…9' is greater than the maximum of 1000000"); here it names the parameter in the form
   `web.validation_messages` reads ("page: is greater than the maximum of 1000000").
 """
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
 
 from web.event_forms import FORM, EventFormValidator
 
@@ -18,7 +23,22 @@ NESTED_TOO_DEEPLY = "body: is nested too deeply"
 NUMBER_TOO_LONG = "body: has a number of too many digits"
 
 
+# The spec's schema objects live as long as the app; a validator is kept per schema (by identity).
+_validators: dict[int, tuple[dict, object]] = {}
+
+
+def _compiled(schema: dict, kind):
+    held = _validators.get(id(schema))
+    if held is None or held[0] is not schema:
+        held = _validators[id(schema)] = (schema, kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+    return held[1]
+
+
 class JSONBody(JSONRequestBodyValidator):
+    @property
+    def _validator(self):
+        return _compiled(self._schema, Draft4RequestValidator)
+
     async def _parse(self, stream, scope):
         try:
             return await super()._parse(stream, scope)
@@ -32,13 +52,18 @@ class JSONBody(JSONRequestBodyValidator):
 
 
 class Parameters(ParameterValidator):
-    @staticmethod
-    def validate_parameter(parameter_type, value, param, param_name=None):
-        error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
-        if error is None or error.startswith("Missing "):
-            return error
-        # jsonschema's text: the message, then (after a blank line) the schema it quotes.
-        return f"{error.split(chr(10) * 2)[0]} - '{param['name']}'"
+    def validate_parameter(self, parameter_type, value, param, param_name=None):
+        """Connexion's check of one parameter, with a kept validator and the parameter named."""
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is None:
+            return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
+        try:
+            _compiled(param.get("schema", param), Draft4Validator).validate(value)
+        except ValidationError as exception:
+            # jsonschema's text: the message, then (after a blank line) the schema it quotes.
+            return f"{str(exception).split(chr(10) * 2)[0]} - '{param['name']}'"
+        return None
 
 
 def validator_map() -> dict:

@@ -1,29 +1,41 @@
-"""The yardstick: GET /bitrix/users in bare Flask + psycopg2, doing the service's work and no more.
+"""The yardstick: the service's two hot operations in bare Flask + psycopg2, doing their work and no more.
 
-Same JWT check (PyJWT HS256, exp required, account in `sub`), the service's account lookup
-verbatim, then the obvious count and page queries (the service now reads the page's ids and the
-total in one index scan, see storage/listing.py), the same JSON items. Served by
-`gunicorn -w 1 bare_app:app` (sync worker: one request at a time, so one connection is enough).
-Reads DATABASE_URL and JWT_SECRET from the environment.
+GET /bitrix/users and POST /bitrix/results with the same JWT check (PyJWT HS256, exp required,
+account in `sub`) and the service's own SQL statements, taken from its storage modules at start-up
+(so the ratio measures the framework, not a different query plan), the same JSON in and out.
+Served by `gunicorn -w 1 bare_app:app` (sync worker: one request at a time, so one connection is
+enough). Reads DATABASE_URL, JWT_SECRET and SECRET_KEY from the environment.
 """
 import json
 import os
-from datetime import UTC
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import jwt
 import psycopg2
 from flask import Flask, jsonify, request
 
-ACCOUNT_SQL = ('SELECT "t1"."id", "t1"."account_id", "t1"."portal_url", "t1"."member_id", "t1"."subdomain",'
-               ' "t1"."deleted", "t1"."created_at", "t1"."connected_at" FROM "account" AS "t1"'
-               ' WHERE (("t1"."account_id" = %s) AND ("t1"."deleted" = %s)) ORDER BY "t1"."id" DESC LIMIT %s')
-COUNT_SQL = ('SELECT COUNT(1) FROM (SELECT 1 FROM "portal_user" AS "t1" WHERE (("t1"."member_id" = %s)'
-             ' AND ("t1"."deleted" = %s))) AS "_wrapped" LIMIT %s')
-PAGE_SQL = ('SELECT "t1"."id", "t1"."member_id", "t1"."bitrix_id", "t1"."name", "t1"."last_name",'
-            ' "t1"."second_name", "t1"."title", "t1"."email", "t1"."departments", "t1"."work_position",'
-            ' "t1"."active", "t1"."deleted", "t1"."created_at", "t1"."updated_at" FROM "portal_user" AS "t1"'
-            ' WHERE (("t1"."member_id" = %s) AND ("t1"."deleted" = %s))'
-            ' ORDER BY "t1"."id" LIMIT %s OFFSET %s')
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# The service's statements, as its storage modules run them (placeholders in psycopg2's style).
+from storage import accounts, deliveries, job_queue, listing, portals, rules, users  # noqa: E402
+from storage.models import PortalUser  # noqa: E402
+
+
+def _psycopg2(sql: str) -> str:
+    return sql.replace("{p}", "%s")
+
+
+ACCOUNT_SQL = _psycopg2(accounts.CONNECTED_SQL)
+PAGE_SQL = _psycopg2(listing.page_sql(PortalUser, [listing.equals("member_id", ""), listing.equals("deleted", False)],
+                                      (), users.COLUMNS))
+HAS_RULE_SQL = _psycopg2(rules.HAS_LIVE_SQL)
+USABLE_SQL = _psycopg2(portals.USABLE_SQL)
+INSERT_RESULT_SQL = _psycopg2(deliveries.INSERT_SQL)
+QUEUED_JOB_SQL = _psycopg2(job_queue.QUEUED_SQL)
+INSERT_JOB_SQL = ('INSERT INTO "job" ("kind", "member_id", "key", "state", "priority", "attempts", "run_after",'
+                  ' "created_at", "updated_at") VALUES (%s, %s, %s, %s, %s, 0, %s, %s, %s)')
+PAGE_COLUMNS = users.COLUMNS
 
 app = Flask(__name__)
 SECRET = os.environ["JWT_SECRET"]
@@ -43,27 +55,36 @@ def error(status: int, message: str):
     return jsonify(message), status
 
 
-def user_item(row) -> dict:
-    id_, member_id, bitrix_id, name, last_name, second_name, title, email, departments, position, \
-        _active, deleted, created_at, _updated_at = row
-    item = {"id": id_, "accountID": member_id, "bitrixUserID": bitrix_id, "name": name,
-            "lastName": last_name, "secondName": second_name, "title": title,
-            "uf_department": json.loads(departments), "workPosition": position, "deleted": deleted,
-            "createdAt": created_at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")}
-    if email:
-        item["email"] = email
+def user_item(row: dict) -> dict:
+    item = {"id": row["id"], "accountID": row["member_id"], "bitrixUserID": row["bitrix_id"], "name": row["name"],
+            "lastName": row["last_name"], "secondName": row["second_name"], "title": row["title"],
+            "uf_department": json.loads(row["departments"]), "workPosition": row["work_position"],
+            "deleted": row["deleted"], "createdAt": rfc3339(row["created_at"])}
+    if row["email"]:
+        item["email"] = row["email"]
     return item
+
+
+def rfc3339(value: datetime) -> str:
+    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def account_of(header: str):
+    """(account id, None) for a valid bearer token, else (None, the 401 answer)."""
+    if not header.startswith("Bearer "):
+        return None, error(401, "No authorization token provided")
+    try:
+        claims = jwt.decode(header[7:], SECRET, algorithms=["HS256"], options={"require": ["exp"]})
+    except jwt.InvalidTokenError:
+        return None, error(401, "invalid token")
+    return str(claims.get("sub")), None
 
 
 @app.get("/bitrix/users")
 def list_users():
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return error(401, "No authorization token provided")
-    try:
-        claims = jwt.decode(header[7:], SECRET, algorithms=["HS256"], options={"require": ["exp"]})
-    except jwt.InvalidTokenError:
-        return error(401, "invalid token")
+    account, refused = account_of(request.headers.get("Authorization", ""))
+    if refused:
+        return refused
     try:
         page = int(request.args.get("page", 1))
         size = min(int(request.args.get("size", 25)), 100)
@@ -72,13 +93,47 @@ def list_users():
     if not 1 <= page <= 1_000_000 or size < 1:
         return error(400, "page or size out of range")
     with cursor() as cur:
-        cur.execute(ACCOUNT_SQL, (str(claims.get("sub")), False, 1))
-        account = cur.fetchone()
-        if account is None or account[3] is None:
+        cur.execute(ACCOUNT_SQL, (account, False))
+        found = cur.fetchone()
+        if found is None or found[0] is None:
             return error(404, "no connected Bitrix24 portal for this account")
-        member_id = account[3]
-        cur.execute(COUNT_SQL, (member_id, False, 1))
-        count = cur.fetchone()[0]
-        cur.execute(PAGE_SQL, (member_id, False, size, (page - 1) * size))
-        items = [user_item(row) for row in cur.fetchall()]
-    return jsonify({"count": count, "items": items})
+        cur.execute(PAGE_SQL, (found[0], False, size, (page - 1) * size))
+        rows = cur.fetchall()
+    items = [user_item(dict(zip(PAGE_COLUMNS, row, strict=False))) for row in rows]
+    return jsonify({"count": rows[0][-1] if rows else 0, "items": items})
+
+
+@app.post("/bitrix/results")
+def submit_result():
+    account, refused = account_of(request.headers.get("Authorization", ""))
+    if refused:
+        return refused
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("quizID"), int) or not body.get("resultID"):
+        return error(400, "quizID and resultID are required")
+    if any(not (key.isascii() and key.isdigit() and 0 < len(key) <= 10) for key in body.get("answers") or {}):
+        return error(400, "answers: keys must be question ids")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with cursor() as cur:
+        cur.execute(ACCOUNT_SQL, (account, False))
+        found = cur.fetchone()
+        if found is None or found[0] is None:
+            return error(404, "no connected Bitrix24 portal for this account")
+        member_id = found[0]
+        cur.execute(HAS_RULE_SQL, (member_id, body["quizID"], False))
+        if cur.fetchone() is None:
+            return error(404, f"quiz {body['quizID']} has no rule: nothing to deliver")
+        cur.execute(USABLE_SQL, (member_id, False))
+        status = "queued" if cur.fetchone() is not None else "held"
+        cur.execute(INSERT_RESULT_SQL, (account, member_id, body["quizID"], body["resultID"],
+                                        json.dumps(body, ensure_ascii=False, sort_keys=True), status, 0, "[]",
+                                        now, now, now))
+        created = cur.fetchone() is not None
+        if created:
+            cur.execute(QUEUED_JOB_SQL, (member_id, "deliver", "", "queued"))
+            if cur.fetchone() is None:
+                cur.execute(INSERT_JOB_SQL, ("deliver", member_id, "", "queued", 50, now, now, now))
+    stamp = rfc3339(now)
+    return jsonify({"resultID": body["resultID"], "quizID": body["quizID"], "status": status, "attempts": 0,
+                    "leadID": None, "dealID": None, "contactID": None, "companyID": None, "lastError": None,
+                    "problems": [], "createdAt": stamp, "updatedAt": stamp, "deliveredAt": None}), 202

@@ -1,10 +1,10 @@
-"""Where the service's CPU goes on GET /bitrix/users: py-spy samples of the GIL holder under wrk load.
+"""Where the service's CPU goes on GET /bitrix/users or POST /bitrix/results: py-spy samples under load.
 
 Starts the service as run.py does, loads it with 16 connections on one page, samples the worker with
 `py-spy record --gil --nonblocking` (only the thread holding the GIL: Python CPU, not waits), and
 prints each cost's share and its estimated milliseconds per request. Needs `pip install py-spy`.
 
-Usage: .venv/bin/python benchmarks/api_overhead/profile_service.py [--page 1] [--duration 15]
+Usage: .venv/bin/python benchmarks/api_overhead/profile_service.py [--page 1 | --submit] [--duration 15]
        [--service-root DIR]   (another checkout, e.g. with a change to profile)
 """
 import argparse
@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import seed
-from run import PAGES, Server, write_tokens, wrk
+import submit_results
+from run import PAGES, SUBMIT, Server, write_tokens, wrk
 
 RATE = 250  # samples per second
 
@@ -34,6 +35,9 @@ COSTS = [  # py-spy names frames "function (package/module.py:line)"
     ("peewee: rows to model objects", r"process_row |Model\.__init__ |ModelObjectCursorWrapper"),
     ("peewee: query building", r"\(peewee\.py"),
     ("storage: model to dict (rfc3339...)", r"\((storage/)?(users|listing|accounts)\.py"),
+    ("storage: other", r"\(storage/"),
+    ("service layer", r"\(service/"),
+    ("web: our middleware and checks", r"\(web/"),
     ("request validation (Connexion/jsonschema)", r"connexion/validators|\(jsonschema/|uri_parsing|"
                                                   r"request_validation|connexion/decorators/parameter"),
     ("security middleware (excl. JWT)", r"connexion/security|middleware/security"),
@@ -59,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=seed.DEFAULT_URL)
     parser.add_argument("--page", type=int, choices=[1, 40, 1000], default=1)
+    parser.add_argument("--submit", action="store_true", help="profile POST /bitrix/results instead of a page")
     parser.add_argument("--duration", type=int, default=15, help="sampled seconds (after 3s warm-up)")
     parser.add_argument("--service-root", help="profile the service in this checkout (default: this one)")
     args = parser.parse_args()
@@ -67,9 +72,11 @@ def main() -> None:
         raise SystemExit("py-spy is missing: .venv/bin/pip install py-spy")
 
     seed.ensure(args.database_url)
+    submit_results.ensure(args.database_url, seed.PORTALS)
+    submit_results.reset(args.database_url)
     folder = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     write_tokens(folder)
-    _, path, token_file = next(p for p in PAGES if f"page={args.page}&" in p[1])
+    _, path, token_file = SUBMIT if args.submit else next(p for p in PAGES if f"page={args.page}&" in p[1])
     server = Server("service", args.database_url, folder, root=args.service_root)
     try:
         server.wait_ready((folder / "tokens.txt").read_text().split()[0])

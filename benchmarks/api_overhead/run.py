@@ -26,6 +26,7 @@ import filtered_lists
 import jwt
 import psycopg2
 import seed
+import submit_results
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -38,6 +39,8 @@ PAGES = [
     ("page=40, last (1,000 portals)", "/bitrix/users?page=40&size=25", "tokens.txt"),
     ("page=1000, last (25,000-user portal)", "/bitrix/users?page=1000&size=25", "big.txt"),
 ]
+# The other hot operation: a quiz result submitted, each request a new one (submit_results.py).
+SUBMIT = ("POST /bitrix/results (1,000 portals)", submit_results.PATH, "tokens.txt")
 GUNICORN = [str(BIN / "gunicorn"), "-w", "1", "--graceful-timeout", "3"]
 SETUPS = {
     # As production serves it (README): gunicorn + uvicorn worker; the app logs one access line.
@@ -97,7 +100,7 @@ class Server:
         sep = "&" if "?" in database_url else "?"
         env = dict(os.environ, APP_ENV="development", RUN_WORKER="false", AUTO_MIGRATE="false",
                    DATABASE_URL=f"{database_url}{sep}application_name={self.app_name}",
-                   JWT_SECRET=JWT_SECRET)
+                   JWT_SECRET=JWT_SECRET, SECRET_KEY=submit_results.SECRET_KEY)
         self.log = open(folder / f"{name}.log", "wb")
         self.process = subprocess.Popen(command + ["-b", f"127.0.0.1:{self.port}"], cwd=cwd, env=env,
                                         stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -137,14 +140,19 @@ class Server:
 
 def wrk(base_url: str, path: str, tokens: Path, seconds: int, connections: int = 16) -> dict:
     env = dict(os.environ, BENCH_TOKENS=str(tokens), BENCH_PATH=path)
+    script = "rotate_tokens.lua"
+    if path == submit_results.PATH:
+        script, env["BENCH_BODY"] = "submit_results.lua", submit_results.body("RESULT_ID")
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
-                          "-s", str(HERE / "rotate_tokens.lua"), base_url], env=env, check=True,
+                          "-s", str(HERE / script), base_url], env=env, check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def measure(server: Server, label: str, path: str, tokens: Path, args) -> dict:
     """One row: wrk against `path` after a warm-up, with the CPU the worker and its backends spent."""
+    if path == submit_results.PATH:
+        submit_results.reset(server.database_url)  # every setup starts from no results and no jobs
     wrk(server.url, path, tokens, args.warmup, args.connections)
     app_before, db_before = server.cpu_seconds()
     result = wrk(server.url, path, tokens, args.duration, args.connections)
@@ -156,6 +164,21 @@ def measure(server: Server, label: str, path: str, tokens: Path, args) -> dict:
            "errors": result["socket_errors"] + result["http_errors"]}
     print(f"  {label:46} {server.name:14} {row['rps']:8,.0f} req/s", file=sys.stderr)
     return row
+
+
+def combine(rows: list[dict]) -> list[dict]:
+    """One row per request and setup: the median round (by worker CPU), with the range of the ratio of
+    worker CPU to bare's over the rounds (each round's setups were measured back to back)."""
+    by_key = {}
+    for row in rows:
+        by_key.setdefault((row["page"], row["setup"]), []).append(row)
+    combined = []
+    for (page, _setup), runs in by_key.items():
+        bare_runs = by_key[(page, "bare")]
+        ratios = sorted(run["cpu_ms"] / bare["cpu_ms"] for run, bare in zip(runs, bare_runs, strict=True))
+        median = sorted(runs, key=lambda run: run["cpu_ms"])[len(runs) // 2]
+        combined.append({**median, "ratios": ratios})
+    return combined
 
 
 def same_answers(servers: list[Server], folder: Path) -> None:
@@ -178,13 +201,16 @@ def load() -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| page | setup | req/s | p50 ms | p99 ms | CPU ms/req: worker | PostgreSQL | req/s vs bare |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| request | setup | req/s | p50 ms | p99 ms | CPU ms/req: worker | PostgreSQL | worker CPU vs bare "
+             "(range of rounds) | req/s vs bare |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         bare = next(r for r in rows if r["page"] == row["page"] and r["setup"] == "bare")
         errors = f" ({row['errors']} errors!)" if row["errors"] else ""
+        ratios = row.get("ratios") or [row["cpu_ms"] / bare["cpu_ms"]]
+        spread = f"{row['cpu_ms'] / bare['cpu_ms']:.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})"
         lines.append(f"| {row['page']} | {row['setup']}{errors} | {row['rps']:,.0f} | {row['p50']:.1f} | "
-                     f"{row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['db_cpu_ms']:.2f} | "
+                     f"{row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['db_cpu_ms']:.2f} | {spread} | "
                      f"{row['rps'] / bare['rps']:.2f} |")
     return "\n".join(lines)
 
@@ -194,6 +220,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", seed.DEFAULT_URL))
     parser.add_argument("--duration", type=int, default=15, help="measured seconds per setup and page")
     parser.add_argument("--pages", default="1,40,1000", help="comma list of pages to measure: 1, 40, 1000")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure each request and setup this many times, alternating; report the median")
+    parser.add_argument("--no-submit", dest="submit", action="store_false",
+                        help="skip POST /bitrix/results (submit_results.py)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent wrk connections")
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds before each run")
     parser.add_argument("--setups", default=",".join(SETUPS), help=f"comma list of: {', '.join(SETUPS)}")
@@ -212,6 +242,7 @@ def main() -> None:
         raise SystemExit(f"--setups must include 'bare' and name only: {', '.join(SETUPS)}")
 
     seed.ensure(args.database_url)
+    submit_results.ensure(args.database_url, seed.PORTALS)
     if args.lists:
         filtered_lists.ensure(args.database_url, seed.PORTALS)
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
@@ -223,18 +254,21 @@ def main() -> None:
             server.wait_ready((folder / "tokens.txt").read_text().split()[0])
         same_answers(servers, folder)
         pages = [p for p in PAGES if p[1].split("page=")[1].split("&")[0] in args.pages.split(",")]
-        for index, (label, path, token_file) in enumerate(pages):
-            # Alternate who goes first: drifting background load then favours no setup.
-            for server in servers if index % 2 == 0 else servers[::-1]:
-                rows.append(measure(server, label, path, folder / token_file, args))
+        pages += [SUBMIT] if args.submit else []
+        for round_ in range(args.rounds):
+            for index, (label, path, token_file) in enumerate(pages):
+                # Alternate who goes first: drifting background load then favours no setup.
+                for server in servers if (index + round_) % 2 == 0 else servers[::-1]:
+                    rows.append(measure(server, label, path, folder / token_file, args))
+        rows = combine(rows)
         if args.lists:
             list_rows = measure_filtered_lists(servers, folder, args)
     finally:
         for server in servers:
             server.stop()
-    rows.sort(key=lambda r: ([p[0] for p in PAGES].index(r["page"]), names.index(r["setup"])))
-    print(f"\nGET /bitrix/users, {args.connections} connections (wrk), {args.duration:g}s each after "
-          f"{args.warmup:g}s warm-up, one process per setup; {machine()}; "
+    rows.sort(key=lambda r: ([p[0] for p in [*PAGES, SUBMIT]].index(r["page"]), names.index(r["setup"])))
+    print(f"\nGET /bitrix/users and POST /bitrix/results, {args.connections} connections (wrk), "
+          f"{args.duration:g}s each after {args.warmup:g}s warm-up, one process per setup; {machine()}; "
           f"load average {load_before} before, {load()} after; logs in {folder}.\n"
           + ("service-quiet: the service with its `access` logger off. " if "service-quiet" in names else "")
           + "".join(f"candidate {n}: {root}. " for n, root in enumerate(args.candidate, 1)) + "\n")

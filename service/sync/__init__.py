@@ -19,7 +19,7 @@ JOB_KINDS = tuple(JOB_PREFIX + name for name in LISTS)
 def request(ctx, account_id: str, name: str) -> dict:
     """An account asks for a fresh copy of one list: queue its sync (coalescing) and say so."""
     member_id = accounts.connected_member_id(account_id)
-    if not portals.is_usable(ctx.cipher, member_id):
+    if not portals.is_usable(member_id):
         raise Conflict("the Bitrix24 portal must be connected again: its tokens stopped working")
     job_queue.enqueue(member_id, JOB_PREFIX + name)
     return {"list": name, "status": "queued"}
