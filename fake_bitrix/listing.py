@@ -4,6 +4,7 @@ Rows are dicts in REST shape. A fast path keeps ``order {ID: ASC}`` + ``>ID`` + 
 cheap on 100,000 rows: rows kept in ID order are entered by binary search instead of a full scan.
 """
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,8 +30,15 @@ class Condition:
             needle = str(self.value).lower()
             hit = any(_like(op, str(value).lower(), needle) for value in values if value is not None)
         else:
-            hit = any(_compare(op, value, self.value) for value in values if value not in (None, ""))
+            number, text = self._bound
+            hit = any(_compare(op, value, number, text) for value in values if value not in (None, ""))
         return hit != negated
+
+    @functools.cached_property
+    def _bound(self) -> tuple:
+        # Worked out once per condition, not per row: a `$result` reference to a short page makes
+        # the bound the whole map of results so far (methods/references.py), large to turn to text.
+        return _number(self.value), str(self.value)
 
 
 def _split(value, op: str) -> list:
@@ -65,10 +73,10 @@ def _like(op: str, value: str, needle: str) -> bool:
     return needle in value
 
 
-def _compare(op: str, value, bound) -> bool:
-    left, right = _number(value), _number(bound)
+def _compare(op: str, value, bound_number, bound_text: str) -> bool:
+    left, right = _number(value), bound_number
     if left is None or right is None:
-        left, right = str(value), str(bound)
+        left, right = str(value), bound_text
     return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
 
 

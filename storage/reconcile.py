@@ -4,10 +4,14 @@ New rows are inserted, changed rows updated (only those), rows gone from Bitrix2
 deleted, rows that came back restored; `created_at` is never touched. A failure rolls the whole
 list back, so the previous copy stays as it was.
 """
+import csv
 import dataclasses
+import io
+
+from peewee import CharField, TextField
 
 from storage.columns import utcnow
-from storage.db import database
+from storage.db import database, is_postgres
 from storage.models import Field, Pipeline, PortalUser, Step
 from storage.user_search import with_search_text
 
@@ -42,31 +46,36 @@ def reconcile(name: str, member_id: str, rows: list[dict]) -> Counts:
     model, key = LISTS[name]
     derive = DERIVED.get(name)
     if derive is not None:
-        rows = [derive(row) for row in rows]
+        for row in rows:
+            derive(row)
     fresh = {tuple(row[k] for k in key): row for row in rows}
-    compared = [name for name in model._meta.sorted_field_names if name not in _BOOKKEEPING]
-    columns = [model.id, model.deleted, *[getattr(model, name) for name in compared]]
+    names = ["id", "deleted", *[name for name in model._meta.sorted_field_names if name not in _BOOKKEEPING]]
+    at = {name: position for position, name in enumerate(names)}
     counts, now = Counts(), utcnow()
     with database.atomic():
+        # Stored rows kept as tuples, not dicts: a third of the memory at 45,000 users, and this
+        # map lives beside the fresh rows at the sync's peak.
         existing = {}
-        for row in model.select(*columns).where(model.member_id == member_id).dicts().iterator():
-            existing[tuple(row[k] for k in key)] = row
+        for old in model.select(*[getattr(model, name) for name in names]).where(
+                model.member_id == member_id).tuples().iterator():
+            existing[tuple(old[at[k]] for k in key)] = old
         inserts = []
         for row_key, row in fresh.items():
             old = existing.get(row_key)
             if old is None:
                 inserts.append({**row, "member_id": member_id, "created_at": now, "updated_at": now})
                 continue
-            changes = {name: row[name] for name in row if row[name] != old[name]}
-            if not changes and not old["deleted"]:
+            deleted = old[at["deleted"]]
+            changes = {name: row[name] for name in row if row[name] != old[at[name]]}
+            if not changes and not deleted:
                 counts.unchanged += 1
                 continue
-            counts.restored += old["deleted"]
-            counts.updated += not old["deleted"]
-            model.update(**changes, deleted=False, updated_at=now).where(model.id == old["id"]).execute()
+            counts.restored += deleted
+            counts.updated += not deleted
+            model.update(**changes, deleted=False, updated_at=now).where(model.id == old[at["id"]]).execute()
         _insert(model, inserts)
         counts.inserted = len(inserts)
-        gone = [old["id"] for row_key, old in existing.items() if row_key not in fresh and not old["deleted"]]
+        gone = [old[at["id"]] for row_key, old in existing.items() if row_key not in fresh and not old[at["deleted"]]]
         for start in range(0, len(gone), CHUNK):
             chunk = gone[start:start + CHUNK]
             model.update(deleted=True, updated_at=now).where(model.id.in_(chunk)).execute()
@@ -75,21 +84,42 @@ def reconcile(name: str, member_id: str, rows: list[dict]) -> Counts:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    """Insert rows CHUNK to a statement, with the SQL written once per chunk size.
-
-    Peewee's insert_many builds its SQL value by value (about 80% of the time at 50,000 rows);
-    values still go through each field's db_value and missing ones take the model's default,
-    as with peewee.
-    """
+    """Insert rows as they are (values through each field's db_value, missing ones take the
+    model's default, as with peewee): COPY on PostgreSQL, multi-row INSERTs on SQLite."""
     fields = [field for field in model._meta.sorted_fields if not field.primary_key]
-    columns = ", ".join(f'"{field.column_name}"' for field in fields)
-    one_row = "(" + ", ".join([database.param] * len(fields)) + ")"
+    write = _copy if is_postgres() else _insert_many
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
-        params = [field.db_value(row[field.name] if field.name in row else _default(field))
-                  for row in chunk for field in fields]
-        database.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
-                             + ", ".join([one_row] * len(chunk)), params)
+        write(model, fields, [[field.db_value(row[field.name] if field.name in row else _default(field))
+                               for field in fields] for row in chunk])
+
+
+def _insert_many(model, fields: list, values: list[list]) -> None:
+    # Written once per chunk, not built value by value as insert_many does (80% of its time).
+    one_row = "(" + ", ".join([database.param] * len(fields)) + ")"
+    database.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({_columns(fields)}) VALUES '
+                         + ", ".join([one_row] * len(values)), [value for row in values for value in row])
+
+
+def _copy(model, fields: list, values: list[list]) -> None:
+    """COPY the rows as CSV: at 45,000 users, half the time of INSERTs, most of it psycopg2's
+    quoting of each parameter. Python 3.11's csv quotes every text and also None (as ""), so
+    FORCE_NULL reads "" as NULL in the nullable columns; where one of them holds text, an empty
+    text would be lost that way, and the rows go as INSERTs instead."""
+    nullable = [field for field in fields if field.null]
+    if any(isinstance(field, (CharField, TextField)) for field in nullable):
+        _insert_many(model, fields, values)
+        return
+    text = io.StringIO()
+    csv.writer(text, quoting=csv.QUOTE_NONNUMERIC).writerows(values)
+    text.seek(0)
+    force_null = f", FORCE_NULL ({_columns(nullable)})" if nullable else ""
+    database.cursor().copy_expert(f'COPY "{model._meta.table_name}" ({_columns(fields)}) FROM STDIN '
+                                  f"WITH (FORMAT csv{force_null})", text)
+
+
+def _columns(fields: list) -> str:
+    return ", ".join(f'"{field.column_name}"' for field in fields)
 
 
 def _default(field):

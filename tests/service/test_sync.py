@@ -98,6 +98,20 @@ def test_reconcile_inserts_updates_deletes_and_restores(portal, worker):
     assert restored.id == before[fired["ID"]].id and restored.created_at == before[fired["ID"]].created_at
 
 
+def test_awkward_text_arrives_as_written(portal, worker):
+    # PostgreSQL's first sync writes with COPY as CSV (storage/reconcile.py): quotes, separators,
+    # line breaks, backslashes and empty text must come out as Bitrix24 sent them, never as NULL.
+    users = [u for u in portal.data.users if u.get("ACTIVE") is True]
+    awkward = {"NAME": 'О\'Нил, "Джо"\nмл.', "LAST_NAME": "", "SECOND_NAME": "C:\\путь\\N", "WORK_POSITION": "\\N"}
+    users[0].update(awkward)
+    sync_all(portal.member_id, worker)
+
+    stored = {u.bitrix_id: u for u in live(PortalUser, portal.member_id)}[users[0]["ID"]]
+    assert (stored.name, stored.last_name, stored.second_name, stored.work_position) == tuple(awkward.values())
+    general = [s for s in live(Step, portal.member_id) if s.entity_id == "STATUS"]
+    assert general and all(s.pipeline_id is None for s in general)
+
+
 def test_second_sync_without_change_writes_nothing(portal, worker):
     sync_all(portal.member_id, worker)
     stamps = {model: [r.updated_at for r in live(model, portal.member_id)]
