@@ -3,6 +3,8 @@ uninstalled (ONAPPUNINSTALL). Anyone can post to these handlers, so nothing is d
 word alone (docs/bitrix24.md, "Events and the application's lifecycle").
 """
 import logging
+import threading
+import time
 
 from bitrix_client import AppEvent, AppUninstalled, BitrixError, events, parse_event
 from errors import BadRequest, Unauthorized, Unavailable
@@ -14,6 +16,12 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 UNINSTALLED = AppUninstalled.reason
+# After a portal said the application is still installed, uninstalls it would have to confirm are
+# refused without asking it again for this long: a flood of forged events must not spend the
+# portal's rate limit, which its deliveries need. A real uninstall carries the stored
+# application_token and is believed at once; one that cannot be checked is caught later all the
+# same, when the portal refuses our tokens and the portal goes stale.
+RECHECK_AFTER_SECONDS = 60.0
 
 
 def _read(body, name: str) -> AppEvent:
@@ -51,12 +59,42 @@ def _uninstall_believed(ctx, event: AppEvent) -> bool:
         return True
     # No token to compare, or another one: believe the portal itself, asked with our own tokens at
     # the address we hold (never the event's), when it says they no longer work for the application.
+    if not _still_installed.may_ask(event.member_id):
+        return False
     try:
         client = portal_client.probe_client(ctx, event.member_id)
-        return client is not None and not events.app_installed(client)
+        if client is None:
+            return False
+        installed = events.app_installed(client)
     except BitrixError as error:
         log.warning("portal %s could not confirm an uninstall: %s", event.member_id, type(error).__name__)
         return False
+    if installed:
+        _still_installed.heard(event.member_id)
+    return not installed
+
+
+class _Answers:
+    """When each portal last said the application is installed. Per process on purpose: each
+    process asks a portal at most once per RECHECK_AFTER_SECONDS, which is bound enough."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._at: dict[str, float] = {}
+
+    def may_ask(self, member_id: str) -> bool:
+        with self._lock:
+            heard = self._at.get(member_id)
+            return heard is None or time.monotonic() - heard >= RECHECK_AFTER_SECONDS
+
+    def heard(self, member_id: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._at = {key: at for key, at in self._at.items() if now - at < RECHECK_AFTER_SECONDS}
+            self._at[member_id] = now
+
+
+_still_installed = _Answers()
 
 
 def installed(ctx, body) -> str:

@@ -9,6 +9,7 @@ import dataclasses
 import httpx
 import pytest
 
+from service import app_events
 from service.context import Context
 from storage import db, portals
 from storage.models import Field, Job, Pipeline, PortalUser, Rule, Step
@@ -139,6 +140,28 @@ def test_a_forged_uninstall_is_401_and_changes_nothing(synced, service, event_si
     assert response.status_code == 401 and isinstance(response.json(), str)
     assert synced.stats["by_method"].get("app.info") == 1  # the portal was asked, and said installed
     assert account(service)["stale"] is False and rows(synced.member_id) == kept
+
+
+def test_forged_uninstalls_ask_the_portal_once_a_minute(synced, service, event_sink):
+    # A flood of forged events must not spend the rate limit the portal's deliveries need.
+    install(synced, service, event_sink)
+    synced.reset_stats()
+    forged = {"event": "ONAPPUNINSTALL", "auth[member_id]": synced.member_id, "auth[application_token]": "0" * 32}
+    assert [service.post("/webhook/uninstall", data=forged).status_code for _ in range(20)] == [401] * 20
+    assert synced.stats["by_method"].get("app.info") == 1
+
+    real = uninstall(synced, service, clean=False)  # carries the stored token: believed at once
+    assert real.status_code == 200 and "uninstalled" in account(service)["staleReason"]
+
+
+def test_after_a_minute_the_portal_is_asked_again(synced, service, event_sink, monkeypatch):
+    install(synced, service, event_sink)
+    synced.reset_stats()
+    forged = {"event": "ONAPPUNINSTALL", "auth[member_id]": synced.member_id, "auth[application_token]": "0" * 32}
+    assert service.post("/webhook/uninstall", data=forged).status_code == 401
+    monkeypatch.setattr(app_events, "RECHECK_AFTER_SECONDS", 0.0)
+    assert service.post("/webhook/uninstall", data=forged).status_code == 401
+    assert synced.stats["by_method"].get("app.info") == 2
 
 
 def test_an_uninstall_of_a_portal_never_connected_is_401(service):
