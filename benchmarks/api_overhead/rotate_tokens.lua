@@ -1,6 +1,6 @@
 -- wrk script: every request carries a bearer token drawn at random from BENCH_TOKENS (a file, one
 -- token a line), so requests spread over many accounts and portals as in production, on the path
--- BENCH_PATH. At the end it prints one JSON line that run.py reads (latencies in microseconds).
+-- BENCH_PATH. At the end it prints the JSON line that run.py reads (report.lua, through BENCH_REPORT).
 local path = os.getenv("BENCH_PATH") or "/"
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do
@@ -22,11 +22,4 @@ function request()
   return wrk.format("GET", path, {["Authorization"] = tokens[math.random(#tokens)]})
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, '
-      .. '"socket_errors": %d, "http_errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.connect + e.read + e.write + e.timeout, e.status))
-end
+dofile(os.getenv("BENCH_REPORT"))

@@ -139,7 +139,7 @@ class Server:
 
 
 def wrk(base_url: str, path: str, tokens: Path, seconds: int, connections: int = 16) -> dict:
-    env = dict(os.environ, BENCH_TOKENS=str(tokens), BENCH_PATH=path)
+    env = dict(os.environ, BENCH_TOKENS=str(tokens), BENCH_PATH=path, BENCH_REPORT=str(HERE / "report.lua"))
     script = "rotate_tokens.lua"
     if path == submit_results.PATH:
         script, env["BENCH_BODY"] = "submit_results.lua", submit_results.body("RESULT_ID")

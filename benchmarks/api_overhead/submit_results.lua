@@ -1,6 +1,6 @@
 -- wrk script: POST /bitrix/results, each request a new result (a unique resultID) of a random
 -- account from BENCH_TOKENS; the body is BENCH_BODY with RESULT_ID replaced. Prints the same JSON
--- line as rotate_tokens.lua.
+-- line as rotate_tokens.lua (report.lua).
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do
   tokens[#tokens + 1] = "Bearer " .. line
@@ -20,11 +20,4 @@ function request()
                                                 ["Content-Type"] = "application/json"}, body)
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, '
-      .. '"socket_errors": %d, "http_errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.connect + e.read + e.write + e.timeout, e.status))
-end
+dofile(os.getenv("BENCH_REPORT"))
