@@ -59,21 +59,21 @@ def reconcile(name: str, member_id: str, rows: list[dict]) -> Counts:
         for old in model.select(*[getattr(model, name) for name in names]).where(
                 model.member_id == member_id).tuples().iterator():
             existing[tuple(old[at[k]] for k in key)] = old
-        inserts = []
+        inserts, updates = [], []
         for row_key, row in fresh.items():
             old = existing.get(row_key)
             if old is None:
                 inserts.append({**row, "member_id": member_id, "created_at": now, "updated_at": now})
                 continue
             deleted = old[at["deleted"]]
-            changes = {name: row[name] for name in row if row[name] != old[at[name]]}
-            if not changes and not deleted:
+            if not deleted and all(row[name] == old[at[name]] for name in row):
                 counts.unchanged += 1
                 continue
             counts.restored += deleted
             counts.updated += not deleted
-            model.update(**changes, deleted=False, updated_at=now).where(model.id == old[at["id"]]).execute()
+            updates.append((old[at["id"]], row))
         _insert(model, inserts)
+        _update(model, updates, now)
         counts.inserted = len(inserts)
         gone = [old[at["id"]] for row_key, old in existing.items() if row_key not in fresh and not old[at["deleted"]]]
         for start in range(0, len(gone), CHUNK):
@@ -89,32 +89,64 @@ def _insert(model, rows: list[dict]) -> None:
     fields = [field for field in model._meta.sorted_fields if not field.primary_key]
     write = _copy if is_postgres() else _insert_many
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        write(model, fields, [[field.db_value(row[field.name] if field.name in row else _default(field))
-                               for field in fields] for row in chunk])
+        values = [[field.db_value(row[field.name] if field.name in row else _default(field)) for field in fields]
+                  for row in rows[start:start + CHUNK]]
+        write(model._meta.table_name, fields, values)
 
 
-def _insert_many(model, fields: list, values: list[list]) -> None:
+def _update(model, rows: list[tuple], now) -> None:
+    """Write each (id, row) back: every column the row carries (changed or not: one statement
+    shape for all), not deleted, updated now.
+
+    PostgreSQL: the rows are copied into a temporary table and applied by one UPDATE ... FROM;
+    SQLite: one prepared UPDATE run for each row. Row by row through Peewee took 27 s for 45,000
+    users on PostgreSQL, most of it building each statement."""
+    if not rows:
+        return
+    key, table = model._meta.primary_key, model._meta.table_name
+    fields = [model._meta.fields[name] for name in rows[0][1]]
+    stamps = [model.deleted.db_value(False), model.updated_at.db_value(now)]
+    columns = [*fields, model.deleted, model.updated_at]
+    id_column = f'"{key.column_name}"'
+    chunks = ([[key.db_value(row_id), *[field.db_value(row[field.name]) for field in fields], *stamps]
+               for row_id, row in rows[start:start + CHUNK]] for start in range(0, len(rows), CHUNK))
+    if is_postgres():
+        database.execute_sql(f"CREATE TEMPORARY TABLE reconcile_rows AS SELECT {id_column}, "
+                             f'{_columns(columns)} FROM "{table}" WITH NO DATA')
+        for values in chunks:
+            _copy("reconcile_rows", [key, *columns], values)
+        assignments = ", ".join(f'"{field.column_name}" = s."{field.column_name}"' for field in columns)
+        database.execute_sql(f'UPDATE "{table}" SET {assignments} FROM reconcile_rows s '
+                             f'WHERE "{table}".{id_column} = s.{id_column}')
+        database.execute_sql("DROP TABLE reconcile_rows")
+        return
+    placeholders = ", ".join(f'"{field.column_name}" = ?' for field in columns)
+    for values in chunks:
+        database.cursor().executemany(f'UPDATE "{table}" SET {placeholders} WHERE {id_column} = ?',
+                                      [[*row[1:], row[0]] for row in values])
+
+
+def _insert_many(table: str, fields: list, values: list[list]) -> None:
     # Written once per chunk, not built value by value as insert_many does (80% of its time).
     one_row = "(" + ", ".join([database.param] * len(fields)) + ")"
-    database.execute_sql(f'INSERT INTO "{model._meta.table_name}" ({_columns(fields)}) VALUES '
+    database.execute_sql(f'INSERT INTO "{table}" ({_columns(fields)}) VALUES '
                          + ", ".join([one_row] * len(values)), [value for row in values for value in row])
 
 
-def _copy(model, fields: list, values: list[list]) -> None:
+def _copy(table: str, fields: list, values: list[list]) -> None:
     """COPY the rows as CSV: at 45,000 users, half the time of INSERTs, most of it psycopg2's
     quoting of each parameter. Python 3.11's csv quotes every text and also None (as ""), so
     FORCE_NULL reads "" as NULL in the nullable columns; where one of them holds text, an empty
     text would be lost that way, and the rows go as INSERTs instead."""
     nullable = [field for field in fields if field.null]
     if any(isinstance(field, (CharField, TextField)) for field in nullable):
-        _insert_many(model, fields, values)
+        _insert_many(table, fields, values)
         return
     text = io.StringIO()
     csv.writer(text, quoting=csv.QUOTE_NONNUMERIC).writerows(values)
     text.seek(0)
     force_null = f", FORCE_NULL ({_columns(nullable)})" if nullable else ""
-    database.cursor().copy_expert(f'COPY "{model._meta.table_name}" ({_columns(fields)}) FROM STDIN '
+    database.cursor().copy_expert(f'COPY "{table}" ({_columns(fields)}) FROM STDIN '
                                   f"WITH (FORMAT csv{force_null})", text)
 
 

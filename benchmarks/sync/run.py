@@ -1,10 +1,11 @@
 """A sync of a big portal from the fake Bitrix24 (real limits) into PostgreSQL and SQLite.
 
 One process: the fake (bucket 50, drain 2/s) with one seeded portal, connected with real tokens;
-per database, the four lists synced into empty tables, then again with nothing changed, each pass
-starting with drained rate-limit buckets as a scheduled sync would. Per list: REST requests (the
+per database, the four lists synced into empty tables, then again with nothing changed, then with
+every user changed, each pass starting with drained rate-limit buckets as a scheduled sync would.
+Per list: REST requests (the
 fake's counters); fetch and write time apart (fetch = the sync's fetcher, write =
-storage.reconcile, as integration.sync.run calls them; write CPU = this process's CPU time, which
+storage.reconcile, as service.sync.run calls them; write CPU = this process's CPU time, which
 a busy machine does not inflate); rows written per second; the process's peak RSS.
 Prints a Markdown table and the issue's targets.
 
@@ -106,14 +107,18 @@ def sync_list(name: str, portal, ctx: Context) -> dict:
 
 
 def run_database(kind: str, fake: FakeBitrix, portal, folder: Path, results: list[dict]) -> None:
-    """Every list synced into an empty database of that kind, then synced again unchanged."""
+    """Every list synced into an empty database of that kind, then synced again unchanged, then
+    again with every user changed (no target: how long a sync that updates every row takes)."""
     url = fresh_database(kind, folder)
     settings = Settings(database_url=url, secret_key="bench-secret-key-of-at-least-32-bytes",
                         bitrix_client_id=CLIENT_ID, bitrix_client_secret=CLIENT_SECRET,
                         bitrix_oauth_url=fake.oauth_url, bitrix_allow_http=True, run_worker=False)
     ctx = Context.build(settings)
     connect(ctx, fake, portal)
-    for run in ("first", "no change"):
+    for run in ("first", "no change", "every user changed"):
+        if run == "every user changed":
+            for user in portal.data.users:  # as when a portal renames a position everyone holds
+                user["WORK_POSITION"] = f"{user.get('WORK_POSITION') or ''}*"
         settle(results)
         results += [{"database": kind, "run": run, **sync_list(name, portal, ctx)} for name in sync.LISTS]
     if hasattr(db.database.obj, "close_all"):

@@ -111,6 +111,19 @@ def test_awkward_text_arrives_as_written(portal, worker):
     general = [s for s in live(Step, portal.member_id) if s.entity_id == "STATUS"]
     assert general and all(s.pipeline_id is None for s in general)
 
+    # Changed rows are written in bulk too (a temporary table on PostgreSQL).
+    changed = {"NAME": "", "LAST_NAME": 'таб\tи "кавычки"', "SECOND_NAME": "\\N", "WORK_POSITION": "a,b\r\nc"}
+    users[0].update(changed)
+    status = next(s for s in portal.data.statuses if s["ENTITY_ID"] == "STATUS")
+    status["NAME"] = "Новый, \"статус\""
+    sync_all(portal.member_id, worker)
+
+    again = {u.bitrix_id: u for u in live(PortalUser, portal.member_id)}[users[0]["ID"]]
+    assert (again.name, again.last_name, again.second_name, again.work_position) == tuple(changed.values())
+    assert again.id == stored.id and again.created_at == stored.created_at and again.updated_at > stored.updated_at
+    step = next(s for s in live(Step, portal.member_id) if s.bitrix_id == str(status["ID"]))
+    assert step.name == 'Новый, "статус"' and step.pipeline_id is None
+
 
 def test_second_sync_without_change_writes_nothing(portal, worker):
     sync_all(portal.member_id, worker)
