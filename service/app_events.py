@@ -10,7 +10,7 @@ from bitrix_client import AppEvent, AppUninstalled, BitrixError, events, parse_e
 from errors import BadRequest, Unauthorized, Unavailable
 from service import delivery, portal_client
 from service.connection import resume
-from service.portal_url import origin
+from service.portal_url import secure_endpoint
 from storage import job_queue, portal_data, portals
 from storage.db import transaction
 
@@ -116,8 +116,7 @@ def installed(ctx, body) -> str:
     if fresh.member_id != event.member_id:
         log.warning("ONAPPINSTALL for portal %s carried another portal's tokens", event.member_id)
         raise Unauthorized("event not believed: its tokens belong to another portal")
-    scheme = origin(fresh.client_endpoint).split("://", 1)[0]
-    if scheme != "https" and not (ctx.settings.bitrix_allow_http and scheme == "http"):
+    if not secure_endpoint(fresh.client_endpoint, ctx.settings.bitrix_allow_http):
         raise BadRequest("the portal's REST endpoint is not https")
     with transaction():
         portal_client.store_tokens(ctx, fresh, oauth.oauth_url)

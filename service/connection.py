@@ -1,13 +1,13 @@
 """Connecting a platform account to its portal through the OAuth flow of the Bitrix24 app."""
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from bitrix_client import BitrixError, UnknownOAuthServer
 from errors import BadRequest, Unavailable
 from service import delivery, event_binding, sync
 from service.oauth_state import StateSigner
 from service.portal_client import oauth_client, store_tokens
-from service.portal_url import normalise, origin, same_portal, subdomain
+from service.portal_url import normalise, origin, same_portal, secure_endpoint, subdomain
 from settings import Settings
 from storage import accounts, job_queue
 from storage.db import transaction
@@ -77,8 +77,7 @@ def _token_problem(tokens, member_id: str, portal_url: str, settings: Settings) 
     # The account asked for `portal_url`: the token answer's portal must be that one.
     if tokens.member_id != member_id or not same_portal(portal_url, tokens.client_endpoint):
         return "portal_mismatch"
-    scheme = urlsplit(tokens.client_endpoint).scheme
-    if scheme != "https" and not (settings.bitrix_allow_http and scheme == "http"):
+    if not secure_endpoint(tokens.client_endpoint, settings.bitrix_allow_http):
         return "insecure_endpoint"
     return None
 

@@ -21,9 +21,22 @@ def stale_reason(error: BitrixError) -> str:
     return f"{error.reason or error} ({error.code or type(error).__name__})"[:500]
 
 
+def described(error: BitrixError) -> str:
+    """The error as a job's or a result's `last_error`."""
+    return f"{type(error).__name__}: {error}"[:500]
+
+
+def waits(error: BitrixError | None) -> bool:
+    """Whether the error only asks us to wait: a spent operating budget, a portal that moved, or
+    one blocked for now (`hold`); see `pause_until`."""
+    return error is not None and (isinstance(error, (OperationTimeLimit, PortalMoved)) or error.hold)
+
+
 def pause_until(error: BitrixError, settings) -> datetime | None:
-    """When the portal lets us try again, for errors that are no fault of the work (no attempt is
+    """When the portal lets us try again, for errors that only ask us to wait (no attempt is
     spent); None for every other error."""
+    if not waits(error):
+        return None
     now = utcnow()
     if isinstance(error, OperationTimeLimit):
         if error.reset_at:
@@ -31,11 +44,4 @@ def pause_until(error: BitrixError, settings) -> datetime | None:
         return now + timedelta(seconds=UNKNOWN_RESET_SECONDS)
     if error.hold:
         return now + timedelta(seconds=settings.bitrix_overload_retry_seconds)
-    if isinstance(error, PortalMoved):
-        return now + timedelta(seconds=MOVED_RETRY_SECONDS)
-    return None
-
-
-def waits(error: BitrixError | None) -> bool:
-    """Whether the error only asks us to wait (see `pause_until`)."""
-    return error is not None and (isinstance(error, (OperationTimeLimit, PortalMoved)) or error.hold)
+    return now + timedelta(seconds=MOVED_RETRY_SECONDS)

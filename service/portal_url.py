@@ -40,6 +40,12 @@ def origin(endpoint: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+def secure_endpoint(endpoint: str, allow_http: bool) -> bool:
+    """Whether tokens may be used at `endpoint`: https, or http where BITRIX_ALLOW_HTTP allows it."""
+    scheme = urlsplit(endpoint).scheme
+    return scheme == "https" or (allow_http and scheme == "http")
+
+
 def same_portal(portal_url: str, address: str) -> bool:
     """Whether a portal URL and an address (a URL, or a callback's `host[:port]` domain) name the
     same host and port; a scheme's default port counts as no port."""

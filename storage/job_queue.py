@@ -104,33 +104,32 @@ def retry_later(job: JobRecord, error: str, delay_seconds: float, max_attempts: 
     """Back to the queue after `delay_seconds`, or failed after `max_attempts`."""
     if job.attempts >= max_attempts:
         return fail(job, f"gave up after {job.attempts} attempts: {error}")
-    return _requeue(job, error, delay_seconds)
+    return _requeue(job, error, utcnow() + timedelta(seconds=delay_seconds))
 
 
 def give_back(job: JobRecord, reason: str, delay_seconds: float) -> bool:
     """Back to the queue, the attempt not counted: its worker is stopping, the job did nothing wrong."""
-    return _requeue(job, reason, delay_seconds, attempts=Job.attempts - 1)
-
-
-def _requeue(job: JobRecord, error: str, delay_seconds: float, **values) -> bool:
-    try:
-        with transaction():
-            return _finish(job, state=QUEUED, last_error=error,
-                           run_after=utcnow() + timedelta(seconds=delay_seconds), **values)
-    except IntegrityError:
-        # The same work was queued again meanwhile: that queued job will do it.
-        return _finish(job, state=DONE, last_error=f"superseded after: {error}", finished_at=utcnow())
+    return _requeue(job, reason, utcnow() + timedelta(seconds=delay_seconds), spent=False)
 
 
 def postpone(job: JobRecord, reason: str, until: datetime) -> bool:
     """Back to the queue until `until` without spending an attempt: the portal asked us to wait."""
+    return _requeue(job, reason, until, spent=False, others_wait=True)
+
+
+def _requeue(job: JobRecord, reason: str, run_after: datetime, spent: bool = True,
+             others_wait: bool = False) -> bool:
+    """Queued again for `run_after`; `spent=False` does not count the attempt. Should the same work
+    have been queued meanwhile, that job will do it, with `others_wait` no sooner than this one."""
+    values = {} if spent else {"attempts": Job.attempts - 1}
     try:
         with transaction():
-            return _finish(job, state=QUEUED, last_error=reason, run_after=until, attempts=Job.attempts - 1)
+            return _finish(job, state=QUEUED, last_error=reason, run_after=run_after, **values)
     except IntegrityError:
-        # The same work was queued again meanwhile: that queued job will do it (no sooner than we would).
-        Job.update(run_after=until).where(Job.member_id == job.member_id, Job.kind == job.kind,
-                                          Job.key == job.key, Job.state == QUEUED, Job.run_after < until).execute()
+        if others_wait:
+            (Job.update(run_after=run_after)
+             .where(Job.member_id == job.member_id, Job.kind == job.kind, Job.key == job.key, Job.state == QUEUED,
+                    Job.run_after < run_after).execute())
         return _finish(job, state=DONE, last_error=f"superseded after: {reason}", finished_at=utcnow())
 
 

@@ -168,7 +168,7 @@ class Worker:
 
     def _bitrix_error(self, job, kind, error: BitrixError) -> str:
         """The README's table "Bitrix24 errors": stale, wait for the portal, retry, or fail."""
-        reason = f"{type(error).__name__}: {error}"[:500]
+        reason = portal_errors.described(error)
         if error.stale:
             stale = portal_errors.stale_reason(error)
             log.warning("portal %s is unusable: %s", job.member_id, reason)

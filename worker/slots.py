@@ -19,11 +19,6 @@ class Slots:
         with self._changed:
             return self.size - len(self._running)
 
-    def running(self) -> list:
-        """The jobs running now."""
-        with self._changed:
-            return list(self._running.values())
-
     def start(self, job, run: Callable) -> None:
         """Run `run(job)` in a thread of its own; the caller made sure a slot is free."""
         with self._changed:

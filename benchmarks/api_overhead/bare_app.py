@@ -59,14 +59,10 @@ def user_item(row: dict) -> dict:
     item = {"id": row["id"], "accountID": row["member_id"], "bitrixUserID": row["bitrix_id"], "name": row["name"],
             "lastName": row["last_name"], "secondName": row["second_name"], "title": row["title"],
             "uf_department": json.loads(row["departments"]), "workPosition": row["work_position"],
-            "deleted": row["deleted"], "createdAt": rfc3339(row["created_at"])}
+            "deleted": row["deleted"], "createdAt": listing.rfc3339(row["created_at"])}
     if row["email"]:
         item["email"] = row["email"]
     return item
-
-
-def rfc3339(value: datetime) -> str:
-    return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
 
 
 def account_of(header: str):
@@ -133,7 +129,7 @@ def submit_result():
             cur.execute(QUEUED_JOB_SQL, (member_id, "deliver", "", "queued"))
             if cur.fetchone() is None:
                 cur.execute(INSERT_JOB_SQL, ("deliver", member_id, "", "queued", 50, now, now, now))
-    stamp = rfc3339(now)
+    stamp = listing.rfc3339(now)
     return jsonify({"resultID": body["resultID"], "quizID": body["quizID"], "status": status, "attempts": 0,
                     "leadID": None, "dealID": None, "contactID": None, "companyID": None, "lastError": None,
                     "problems": [], "createdAt": stamp, "updatedAt": stamp, "deliveredAt": None}), 202

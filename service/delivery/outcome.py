@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def put_back(works: list[Work], error: BitrixError) -> None:
     """The portal stopped the chunk (stale, or blocked for now): no result of it spent an attempt.
     Ids learned so far are kept; the next attempt looks before creating (last_error is set)."""
-    reason = f"{type(error).__name__}: {error}"[:500]
+    reason = portal_errors.described(error)
     for work in works:
         deliveries.update(work.delivery.id, status=deliveries.QUEUED, attempts=work.delivery.attempts,
                           last_error=reason)
@@ -42,8 +42,7 @@ def _record_outcome(ctx, work: Work) -> None:
                           problems=problems)
         ctx.metrics.deliveries.labels("delivered").inc()
         return
-    reason = work.failure or (f"{type(error).__name__}: {error}"[:500] if error else
-                              "not every entity was created yet")
+    reason = work.failure or (portal_errors.described(error) if error else "not every entity was created yet")
     if work.failure is None and portal_errors.waits(error):
         # A spent operating budget or a portal that moved: no fault of the result, no attempt spent.
         deliveries.update(delivery_id, status=deliveries.QUEUED, attempts=work.delivery.attempts,

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import service_environment
+from tests.conftest import service_environment, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 30
@@ -84,8 +84,16 @@ def running_server(settings, log_path: Path, kind: str = "uvicorn", public: bool
 @pytest.fixture
 def live_server(settings, tmp_path):
     """`uvicorn wsgi:app` as `make run` serves it, on the test database; yields its base URL."""
-    with running_server(settings, tmp_path / "server.log") as server:
-        yield server.url
+    with serving(settings, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(database_url, tmp_path_factory, request):
+    """`make run`'s server on the test database, one for all the tests of a module."""
+    folder = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    with running_server(settings_for(database_url), folder / "server.log") as running:
+        yield running
 
 
 @contextlib.contextmanager

@@ -59,6 +59,12 @@ def uninstall(portal, service, clean=True):
     return service.post("/webhook/uninstall", data=posts[0].form)
 
 
+def forge_uninstall(portal, service, **form):
+    """An ONAPPUNINSTALL for the portal with an application_token nobody issued."""
+    forged = {"event": "ONAPPUNINSTALL", "auth[member_id]": portal.member_id, "auth[application_token]": "0" * 32}
+    return service.post("/webhook/uninstall", data={**forged, **form})
+
+
 def install(portal, service, event_sink):
     post = portal.install(event_sink.url)
     return service.post("/webhook/install", data=post.form)
@@ -134,9 +140,7 @@ def test_a_forged_uninstall_is_401_and_changes_nothing(synced, service, event_si
     install(synced, service, event_sink)
     kept = rows(synced.member_id)
     synced.reset_stats()
-    forged = {"event": "ONAPPUNINSTALL", "data[CLEAN]": "1", "auth[member_id]": synced.member_id,
-              "auth[application_token]": "0" * 32, "auth[client_endpoint]": "http://127.0.0.1:9/rest/"}
-    response = service.post("/webhook/uninstall", data=forged)
+    response = forge_uninstall(synced, service, **{"data[CLEAN]": "1", "auth[client_endpoint]": "http://127.0.0.1:9/rest/"})
     assert response.status_code == 401 and isinstance(response.json(), str)
     assert synced.stats["by_method"].get("app.info") == 1  # the portal was asked, and said installed
     assert account(service)["stale"] is False and rows(synced.member_id) == kept
@@ -146,8 +150,7 @@ def test_forged_uninstalls_ask_the_portal_once_a_minute(synced, service, event_s
     # A flood of forged events must not spend the rate limit the portal's deliveries need.
     install(synced, service, event_sink)
     synced.reset_stats()
-    forged = {"event": "ONAPPUNINSTALL", "auth[member_id]": synced.member_id, "auth[application_token]": "0" * 32}
-    assert [service.post("/webhook/uninstall", data=forged).status_code for _ in range(20)] == [401] * 20
+    assert [forge_uninstall(synced, service).status_code for _ in range(20)] == [401] * 20
     assert synced.stats["by_method"].get("app.info") == 1
 
     real = uninstall(synced, service, clean=False)  # carries the stored token: believed at once
@@ -157,10 +160,9 @@ def test_forged_uninstalls_ask_the_portal_once_a_minute(synced, service, event_s
 def test_after_a_minute_the_portal_is_asked_again(synced, service, event_sink, monkeypatch):
     install(synced, service, event_sink)
     synced.reset_stats()
-    forged = {"event": "ONAPPUNINSTALL", "auth[member_id]": synced.member_id, "auth[application_token]": "0" * 32}
-    assert service.post("/webhook/uninstall", data=forged).status_code == 401
+    assert forge_uninstall(synced, service).status_code == 401
     monkeypatch.setattr(app_events, "RECHECK_AFTER_SECONDS", 0.0)
-    assert service.post("/webhook/uninstall", data=forged).status_code == 401
+    assert forge_uninstall(synced, service).status_code == 401
     assert synced.stats["by_method"].get("app.info") == 2
 
 

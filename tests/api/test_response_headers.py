@@ -2,14 +2,7 @@
 import httpx
 import pytest
 
-from tests.api.conftest import running_server
-from tests.conftest import auth, settings_for
-
-
-@pytest.fixture(scope="module")
-def server(database_url, tmp_path_factory):
-    with running_server(settings_for(database_url), tmp_path_factory.mktemp("headers") / "server.log") as running:
-        yield running
+from tests.conftest import auth
 
 
 def get(server, path, **headers):

@@ -9,14 +9,6 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.api.conformance import make_valid, seed_portal
-from tests.api.conftest import running_server
-from tests.conftest import settings_for
-
-
-@pytest.fixture(scope="module")
-def server(database_url, tmp_path_factory):
-    with running_server(settings_for(database_url), tmp_path_factory.mktemp("live") / "server.log") as running:
-        yield running
 
 
 @pytest.fixture

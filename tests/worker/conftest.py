@@ -12,6 +12,7 @@ from service.context import Context
 from storage import db
 from storage.models import Delivery
 from tests.conftest import auth
+from tests.service import delivery_cases
 from worker.runner import Worker
 
 QUIZ = 7
@@ -28,11 +29,7 @@ def wait_for(check, deadline: float, every: float = 0.02):
 
 def lead_rule(portal) -> dict:
     """The smallest valid lead rule: each result costs the portal one request."""
-    def status(entity_id):
-        return next(s["STATUS_ID"] for s in portal.data.statuses if s["ENTITY_ID"] == entity_id)
-    user = next(u["ID"] for u in portal.data.users if u.get("ACTIVE") is True)
-    return {"PerformerID": user, "PipelineID": 0, "TypeID": "", "StageID": "", "LeadFlag": True,
-            "SourceID": status("SOURCE"), "StatusID": status("STATUS"), "FieldsRule": {}, "TagsToAdd": {}}
+    return {**delivery_cases.lead_rule(portal), "FieldsRule": {}, "TagsToAdd": {}}
 
 
 @dataclasses.dataclass
