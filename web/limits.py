@@ -30,8 +30,16 @@ class Limits:
             return 431, f"the request headers are larger than {self.settings.max_header_bytes} bytes"
         return None
 
+    def body_refusal(self, size: int) -> tuple[int, str] | None:
+        if size > self.settings.max_body_bytes:
+            return 413, f"the request body is larger than {self.settings.max_body_bytes} bytes"
+        return None
+
     def header_timeout(self) -> tuple[int, str]:
         return 408, f"the request headers did not arrive within {self.settings.header_timeout_seconds:g} s"
+
+    def body_timeout(self) -> tuple[int, str]:
+        return 408, f"the request body did not arrive within {self.settings.body_timeout_seconds:g} s"
 
 
 class Refused(ServiceError):
@@ -71,8 +79,9 @@ class RequestLimits:
         if length is not None:
             if not length.isdigit():
                 raise Refused(400, "Content-Length is not a number")
-            if int(length) > self.limits.settings.max_body_bytes:
-                raise Refused(413, self._too_large())
+            refusal = self.limits.body_refusal(int(length))
+            if refusal:
+                raise Refused(*refusal)
         has_body = (length is not None and int(length) > 0) or b"transfer-encoding" in headers
         if has_body and not headers.get(b"content-type", b"").strip():
             # Connexion would validate the body as JSON and then hand the handler its raw bytes.
@@ -103,9 +112,6 @@ class RequestLimits:
 
         return scope, replay
 
-    def _too_large(self) -> str:
-        return f"the request body is larger than {self.limits.settings.max_body_bytes} bytes"
-
     def _bounded(self, receive):
         """`receive` that refuses a body over the size limit or past its deadline."""
         deadline = time.monotonic() + self.limits.settings.body_timeout_seconds
@@ -121,14 +127,14 @@ class RequestLimits:
                 async with asyncio.timeout(max(deadline - time.monotonic(), 0)):
                     message = await receive()
             except TimeoutError:
-                raise Refused(408, "the request body did not arrive within "
-                                   f"{self.limits.settings.body_timeout_seconds:g} s") from None
+                raise Refused(*self.limits.body_timeout()) from None
             if message["type"] != "http.request":
                 complete = True
                 return message
             received += len(message.get("body", b""))
-            if received > self.limits.settings.max_body_bytes:
-                raise Refused(413, self._too_large())
+            refusal = self.limits.body_refusal(received)
+            if refusal:
+                raise Refused(*refusal)
             complete = not message.get("more_body", False)
             return message
 
