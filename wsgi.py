@@ -8,7 +8,6 @@ which holds request lines and headers to their limits (web/serving.py):
 """
 import contextlib
 
-from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 
 from observability import logs
@@ -17,6 +16,7 @@ from settings import Settings
 from storage import db
 from web import error_bodies, served_spec, validators
 from web.access_log import RequestLog
+from web.decorated_once import App
 from web.identity import TokenVerifier, security_map
 from web.limits import Limits, RequestLimits
 from web.request_facts import RecordFacts
@@ -41,7 +41,7 @@ def embedded_worker(ctx: Context):
     return lifespan
 
 
-def create_app(settings: Settings | None = None, ctx: Context | None = None) -> AsyncApp:
+def create_app(settings: Settings | None = None, ctx: Context | None = None) -> App:
     """A Connexion app serving spec/openapi.yaml in `ctx` (or one built from the settings or environment)."""
     settings = ctx.settings if ctx else settings or Settings.from_env()
     logs.configure(settings.log_format, settings.log_level)
@@ -51,8 +51,7 @@ def create_app(settings: Settings | None = None, ctx: Context | None = None) -> 
     if settings.auto_migrate:
         db.migrate()
     spec = served_spec.load_spec(settings)
-    app = AsyncApp(__name__, security_map=security_map(TokenVerifier(settings)),
-                   lifespan=embedded_worker(ctx))
+    app = App(__name__, security_map=security_map(TokenVerifier(settings)), lifespan=embedded_worker(ctx))
     app.add_api(spec, resolver=HandlerResolver(ctx), strict_validation=True, pythonic_params=True,
                 swagger_ui_options=served_spec.SWAGGER_UI, validator_map=validators.validator_map())
     served_spec.serve(app, spec)

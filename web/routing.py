@@ -49,10 +49,7 @@ class HandlerResolver(Resolver):
         handler = super().resolve_function_from_operation_id(operation_id)
         if "ctx" in inspect.signature(handler).parameters:
             handler = functools.partial(handler, self.ctx)
-        wrapped = db.with_connection(storable_arguments(handler))
-        # Connexion's AsyncApp inspects the handler on every request; a stored signature is read, not rebuilt.
-        wrapped.__signature__ = inspect.signature(handler)
-        return wrapped
+        return db.with_connection(storable_arguments(handler))
 
 
 def storable_arguments(handler):

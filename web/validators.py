@@ -5,7 +5,9 @@
   Connexion catches neither, so both became 500s. They are 400s here.
 - Form bodies (only Bitrix24's events): unknown keys are not refused (`web/event_forms.py`).
 - Speed: Connexion builds a new jsonschema validator for every parameter and every body it checks,
-  on every request; here each schema's validator is built once (`_compiled`) and kept.
+  on every request; here each schema's validator is built once (`_compiled`) and kept, and a
+  request goes to it only when the schema's compiled check (`web.schema_check`) refuses it, to have
+  the refusal worded.
 - Parameters: Connexion words a failure as the value and the rule, without the parameter
   ("'99…9' is greater than the maximum of 1000000"); here it names the parameter in the form
   `web.validation_messages` reads ("page: is greater than the maximum of 1000000").
@@ -18,26 +20,42 @@ from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, Parame
 from jsonschema import Draft4Validator, ValidationError
 
 from web.event_forms import FORM, EventFormValidator
+from web.schema_check import compile_schema
 
 NESTED_TOO_DEEPLY = "body: is nested too deeply"
 NUMBER_TOO_LONG = "body: has a number of too many digits"
 
 
-# The spec's schema objects live as long as the app; a validator is kept per schema (by identity).
-_validators: dict[int, tuple[dict, object]] = {}
+# The spec's schema objects live as long as the app; what is built from one is kept (by identity).
+_kept: dict[tuple[int, str], tuple[dict, object]] = {}
+
+
+def _built(schema: dict, what: str, build):
+    held = _kept.get((id(schema), what))
+    if held is None or held[0] is not schema:
+        held = _kept[(id(schema), what)] = (schema, build(schema))
+    return held[1]
 
 
 def _compiled(schema: dict, kind):
-    held = _validators.get(id(schema))
-    if held is None or held[0] is not schema:
-        held = _validators[id(schema)] = (schema, kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
-    return held[1]
+    return _built(schema, kind.__name__, lambda schema: kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+
+
+def _passes(schema: dict, value, nullable: bool) -> bool:
+    """Whether the schema's compiled check accepts `value` (False also where there is no such check)."""
+    check = _built(schema, f"check nullable={nullable}", lambda schema: compile_schema(schema, nullable))
+    return check is not None and check(value)
 
 
 class JSONBody(JSONRequestBodyValidator):
     @property
     def _validator(self):
         return _compiled(self._schema, Draft4RequestValidator)
+
+    def _validate(self, body):
+        if body is not None and _passes(self._schema, body, nullable=True):
+            return None
+        return super()._validate(body)
 
     async def _parse(self, stream, scope):
         try:
@@ -58,8 +76,11 @@ class Parameters(ParameterValidator):
             return None
         if value is None:
             return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
+        schema = param.get("schema", param)
+        if _passes(schema, value, nullable=False):
+            return None
         try:
-            _compiled(param.get("schema", param), Draft4Validator).validate(value)
+            _compiled(schema, Draft4Validator).validate(value)
         except ValidationError as exception:
             # jsonschema's text: the message, then (after a blank line) the schema it quotes.
             return f"{str(exception).split(chr(10) * 2)[0]} - '{param['name']}'"

@@ -43,3 +43,18 @@ def test_every_handler_serves_exactly_one_operation():
                      if function.__module__ == module and not name.startswith("_")]
         assert sorted(names) == sorted(functions), module
 
+
+
+def test_a_handler_is_wrapped_once_not_on_every_request(client, connected, monkeypatch):
+    """web/decorated_once.py: Connexion's per-request wrapping of handlers stays switched off."""
+    from connexion.decorators.main import BaseDecorator
+
+    from tests.conftest import auth
+    wrapped = []
+    decorate = BaseDecorator.decorate
+    monkeypatch.setattr(BaseDecorator, "decorate", lambda self, function: wrapped.append(function) or
+                        decorate(self, function))
+    connected()
+    answers = [client.get("/bitrix/users", headers=auth()).status_code for _ in range(3)]
+    assert answers == [200] * 3
+    assert len(wrapped) <= 1
