@@ -116,8 +116,8 @@ class Server:
         """The one worker process under the gunicorn master."""
         return int(Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()[0])
 
-    def cpu_seconds(self) -> tuple[float, float]:
-        """CPU time used so far by the worker, and by the PostgreSQL backends serving it.
+    def cpu_seconds(self) -> tuple[float, dict[int, float]]:
+        """CPU time used so far by the worker, and by each PostgreSQL backend serving it (by pid).
 
         CPU per request is what a shared, noisy machine distorts least: wrk, PostgreSQL and
         whatever else runs here compete for the same cores and move req/s and latencies.
@@ -126,7 +126,8 @@ class Server:
             cur.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.app_name,))
             backends = [pid for (pid,) in cur.fetchall()]
         conn.close()
-        return _cpu(self.worker_pid()), sum(_cpu(pid) for pid in backends)
+        return _cpu(self.worker_pid()), {pid: _cpu(pid) for pid in backends}
+
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -136,6 +137,12 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.log.close()
+
+
+def backends_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """The backends' CPU between two readings. The pool replaces a connection older than its stale
+    timeout, so a backend may be new (counted from zero) or gone (what it spent since is lost)."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
 
 
 def wrk(base_url: str, path: str, tokens: Path, seconds: int, connections: int = 16) -> dict:
@@ -160,7 +167,8 @@ def measure(server: Server, label: str, path: str, tokens: Path, args) -> dict:
     per_request = 1000 / max(result["requests"], 1)
     row = {"page": label, "setup": server.name, "rps": result["requests"] / result["duration_us"] * 1e6,
            "p50": result["p50_us"] / 1000, "p99": result["p99_us"] / 1000,
-           "cpu_ms": (app_after - app_before) * per_request, "db_cpu_ms": (db_after - db_before) * per_request,
+           "cpu_ms": (app_after - app_before) * per_request,
+           "db_cpu_ms": backends_spent(db_before, db_after) * per_request,
            "errors": result["socket_errors"] + result["http_errors"]}
     print(f"  {label:46} {server.name:14} {row['rps']:8,.0f} req/s", file=sys.stderr)
     return row
