@@ -58,7 +58,7 @@ def compile_schema(schema: dict, nullable: bool = False) -> Check | None:
     """
     try:
         return _Compiler(nullable).compile(schema)
-    except NotCompiled:
+    except (NotCompiled, re.error):  # a pattern Python cannot read: jsonschema will say so
         return None
 
 

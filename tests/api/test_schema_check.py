@@ -131,6 +131,7 @@ def test_draft_4_corners(schema, values):
     {"type": "array", "items": [{"type": "string"}]},
     {"enum": [True, 1]},
     {"type": "integer", "multipleOf": 2},
+    {"type": "string", "pattern": "(?<!"},
 ])
 def test_what_is_not_compiled_is_left_to_jsonschema(schema):
     assert compile_schema(schema) is None
