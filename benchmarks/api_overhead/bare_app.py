@@ -33,8 +33,7 @@ HAS_RULE_SQL = _psycopg2(rules.HAS_LIVE_SQL)
 USABLE_SQL = _psycopg2(portals.USABLE_SQL)
 INSERT_RESULT_SQL = _psycopg2(deliveries.INSERT_SQL)
 QUEUED_JOB_SQL = _psycopg2(job_queue.QUEUED_SQL)
-INSERT_JOB_SQL = ('INSERT INTO "job" ("kind", "member_id", "key", "state", "priority", "attempts", "run_after",'
-                  ' "created_at", "updated_at") VALUES (%s, %s, %s, %s, %s, 0, %s, %s, %s)')
+INSERT_JOB_SQL = _psycopg2(job_queue.INSERT_SQL)
 PAGE_COLUMNS = users.COLUMNS
 
 app = Flask(__name__)
@@ -128,7 +127,7 @@ def submit_result():
         if created:
             cur.execute(QUEUED_JOB_SQL, (member_id, "deliver", "", "queued"))
             if cur.fetchone() is None:
-                cur.execute(INSERT_JOB_SQL, ("deliver", member_id, "", "queued", 50, now, now, now))
+                cur.execute(INSERT_JOB_SQL, ("deliver", member_id, "", None, "queued", 50, 0, now, now, now))
     stamp = listing.rfc3339(now)
     return jsonify({"resultID": body["resultID"], "quizID": body["quizID"], "status": status, "attempts": 0,
                     "leadID": None, "dealID": None, "contactID": None, "companyID": None, "lastError": None,
