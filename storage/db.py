@@ -85,6 +85,12 @@ def run(sql: str, params=()):
     return database.execute_sql(sql.replace("{p}", database.param), params)
 
 
+def insert_sql(table: str, columns) -> str:
+    """A written-out INSERT of one row (for `run`): the columns, then a `{p}` for each."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join(["{p}"] * len(columns))})'
+
+
 def migrate() -> list[str]:
     """Apply pending schema migrations; returns the names applied."""
     with connection():

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from errors import Conflict, NotFound
 from storage.columns import utcnow
-from storage.db import run
+from storage.db import insert_sql, run
 from storage.listing import MAX_PAGE_SIZE, rfc3339
 from storage.models import Delivery, DeliveryStatus
 from storage.records import Delivery as DeliveryRecord
@@ -31,9 +31,7 @@ def as_dict(row) -> dict:
 # Every submitted result: written out (storage/db.py `run`); a repeat of a resultID inserts nothing.
 _NEW = ("account_id", "member_id", "quiz_id", "result_id", "payload", "status", "attempts", "problems",
         "next_attempt_at", "created_at", "updated_at")
-_COLUMNS = ", ".join(f'"{name}"' for name in _NEW)
-INSERT_SQL = (f'INSERT INTO "delivery" ({_COLUMNS}) VALUES ({", ".join(["{p}"] * len(_NEW))}) '
-              'ON CONFLICT ("account_id", "result_id") DO NOTHING RETURNING "id"')
+INSERT_SQL = insert_sql("delivery", _NEW) + ' ON CONFLICT ("account_id", "result_id") DO NOTHING RETURNING "id"'
 
 
 def submit(account_id: str, member_id: str, quiz_id: int, result_id: str, payload: dict,

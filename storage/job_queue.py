@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from peewee import IntegrityError, fn
 
 from storage.columns import utcnow
-from storage.db import is_postgres, run, transaction
+from storage.db import insert_sql, is_postgres, run, transaction
 from storage.models import Job, JobState
 from storage.records import Job as JobRecord
 from storage.records import from_row
@@ -29,8 +29,7 @@ QUEUED_SQL = ('SELECT "run_after" FROM "job" WHERE "member_id" = {p} AND "kind" 
 # When none is queued, the new job: written out too (bare_app.py in benchmarks runs the same).
 _NEW = ("kind", "member_id", "key", "payload", "state", "priority", "attempts", "run_after", "created_at",
         "updated_at")
-_COLUMNS = ", ".join(f'"{name}"' for name in _NEW)
-INSERT_SQL = f'INSERT INTO "job" ({_COLUMNS}) VALUES ({", ".join(["{p}"] * len(_NEW))})'
+INSERT_SQL = insert_sql("job", _NEW)
 
 
 def enqueue(member_id: str, kind: str, key: str = "", payload=None, priority: int = 100,

@@ -15,15 +15,17 @@ from connexion.decorators import StarletteDecorator
 
 
 class _OnceDecorator(StarletteDecorator):
+    @functools.cached_property
+    def uri_parser(self):
+        # The operation's, made at its first request: Connexion's reads the operation from the context.
+        return super().uri_parser
+
     def __call__(self, function):
         decorated = self.decorate(function)
-        parsers = []  # the operation's URI parser, made at the first request (it reads the operation then)
 
         @functools.wraps(function)
         async def wrapper(*args, **kwargs):
-            if not parsers:
-                parsers.append(self.uri_parser)
-            request = self.framework.get_request(uri_parser=parsers[0], scope=scope, receive=receive)
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=scope, receive=receive)
             return await decorated(request)
         return wrapper
 

@@ -74,9 +74,9 @@ class _Compiler:
         for keyword, value in schema.items():
             if keyword in _ANNOTATIONS or keyword.startswith("x-") or keyword in _PAIRED:
                 continue
-            if keyword not in _COMPILED:
+            build = getattr(self, "keyword_" + keyword, None)
+            if build is None:
                 raise NotCompiled(keyword)
-            build = getattr(self, "_" + keyword)
             check = build(value, schema)
             if check is not None:
                 if allow_null and keyword in ("type", "enum"):
@@ -84,16 +84,17 @@ class _Compiler:
                 checks.append(check)
         return _all(checks)
 
-    # Each builder gets the keyword's value and the whole schema; it returns a check or None (no-op).
+    # keyword_<name> builds the check of keyword <name> from its value and the whole schema (None:
+    # nothing to check); a keyword with no such method is not compiled.
 
-    def _type(self, names, schema):
+    def keyword_type(self, names, schema):
         names = [names] if isinstance(names, str) else names
         if not isinstance(names, list) or not names or any(name not in _TYPES for name in names):
             raise NotCompiled("type")
         tests = [_TYPES[name] for name in names]
         return tests[0] if len(tests) == 1 else lambda value: any(test(value) for test in tests)
 
-    def _enum(self, values, schema):
+    def keyword_enum(self, values, schema):
         # Plain choices only. jsonschema holds True apart from 1 (Python does not): a bool is never
         # one of them here, as none of them is a bool.
         if not isinstance(values, list) or any(
@@ -102,7 +103,7 @@ class _Compiler:
             raise NotCompiled("enum")
         return lambda value: not isinstance(value, bool) and value in values
 
-    def _properties(self, properties, schema):
+    def keyword_properties(self, properties, schema):
         named = [(name, self.compile(sub)) for name, sub in properties.items()]
         def check(value):
             if isinstance(value, dict):
@@ -112,7 +113,7 @@ class _Compiler:
             return True
         return check
 
-    def _patternProperties(self, patterns, schema):
+    def keyword_patternProperties(self, patterns, schema):
         compiled = [(re.compile(pattern), self.compile(sub)) for pattern, sub in patterns.items()]
         def check(value):
             if isinstance(value, dict):
@@ -123,7 +124,7 @@ class _Compiler:
             return True
         return check
 
-    def _additionalProperties(self, allowed, schema):
+    def keyword_additionalProperties(self, allowed, schema):
         if allowed is True or allowed == {}:
             return None
         named = frozenset(schema.get("properties", {}))
@@ -140,70 +141,67 @@ class _Compiler:
             return True
         return check
 
-    def _required(self, names, schema):
+    def keyword_required(self, names, schema):
         if not isinstance(names, list):
             raise NotCompiled("required")
         return lambda value: not isinstance(value, dict) or all(name in value for name in names)
 
-    def _maxProperties(self, most, schema):
+    def keyword_maxProperties(self, most, schema):
         return lambda value: not isinstance(value, dict) or len(value) <= most
 
-    def _minProperties(self, least, schema):
+    def keyword_minProperties(self, least, schema):
         return lambda value: not isinstance(value, dict) or len(value) >= least
 
-    def _items(self, items, schema):
+    def keyword_items(self, items, schema):
         if not isinstance(items, dict):  # Draft 4's tuple form: left to jsonschema
             raise NotCompiled("items")
         sub = self.compile(items)
         return lambda value: not isinstance(value, list) or all(sub(item) for item in value)
 
-    def _maxItems(self, most, schema):
+    def keyword_maxItems(self, most, schema):
         return lambda value: not isinstance(value, list) or len(value) <= most
 
-    def _minItems(self, least, schema):
+    def keyword_minItems(self, least, schema):
         return lambda value: not isinstance(value, list) or len(value) >= least
 
-    def _maxLength(self, most, schema):
+    def keyword_maxLength(self, most, schema):
         return lambda value: not isinstance(value, str) or len(value) <= most
 
-    def _minLength(self, least, schema):
+    def keyword_minLength(self, least, schema):
         return lambda value: not isinstance(value, str) or len(value) >= least
 
-    def _pattern(self, pattern, schema):
+    def keyword_pattern(self, pattern, schema):
         search = re.compile(pattern).search
         return lambda value: not isinstance(value, str) or search(value) is not None
 
-    def _format(self, name, schema):
+    def keyword_format(self, name, schema):
         if name not in Draft4Validator.FORMAT_CHECKER.checkers:
             return None  # a format jsonschema does not check (int32, date-time without its extra...)
         conforms = Draft4Validator.FORMAT_CHECKER.conforms
         return lambda value: conforms(value, name)
 
-    def _minimum(self, least, schema):
+    def keyword_minimum(self, least, schema):
         if schema.get("exclusiveMinimum", False):
             return lambda value: not _is_number(value) or value > least
         return lambda value: not _is_number(value) or value >= least
 
-    def _maximum(self, most, schema):
+    def keyword_maximum(self, most, schema):
         if schema.get("exclusiveMaximum", False):
             return lambda value: not _is_number(value) or value < most
         return lambda value: not _is_number(value) or value <= most
 
-    def _anyOf(self, schemas, schema):
+    def keyword_anyOf(self, schemas, schema):
         subs = [self.compile(sub) for sub in schemas]
         return lambda value: any(sub(value) for sub in subs)
 
-    def _allOf(self, schemas, schema):
+    def keyword_allOf(self, schemas, schema):
         return _all([self.compile(sub) for sub in schemas])
 
-    def _not(self, sub, schema):
+    def keyword_not(self, sub, schema):
         sub = self.compile(sub)
         return lambda value: not sub(value)
 
 
-_COMPILED = frozenset({"type", "enum", "properties", "patternProperties", "additionalProperties", "required",
-                       "maxProperties", "minProperties", "items", "maxItems", "minItems", "maxLength",
-                       "minLength", "pattern", "format", "minimum", "maximum", "anyOf", "allOf", "not"})
 # Read by their partners' builders (minimum, maximum), never alone.
 _PAIRED = frozenset({"exclusiveMinimum", "exclusiveMaximum"})
 

@@ -27,23 +27,29 @@ NUMBER_TOO_LONG = "body: has a number of too many digits"
 
 
 # The spec's schema objects live as long as the app; what is built from one is kept (by identity).
-_kept: dict[tuple[int, str], tuple[dict, object]] = {}
+_kept: dict[tuple, tuple[dict, object]] = {}
 
 
-def _built(schema: dict, what: str, build):
-    held = _kept.get((id(schema), what))
+def _built(schema: dict, build, *args):
+    """`build(schema, *args)`, made once per schema object."""
+    key = (id(schema), build, args)
+    held = _kept.get(key)
     if held is None or held[0] is not schema:
-        held = _kept[(id(schema), what)] = (schema, build(schema))
+        held = _kept[key] = (schema, build(schema, *args))
     return held[1]
 
 
+def _validator(schema: dict, kind):
+    return kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
 def _compiled(schema: dict, kind):
-    return _built(schema, kind.__name__, lambda schema: kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+    return _built(schema, _validator, kind)
 
 
 def _passes(schema: dict, value, nullable: bool) -> bool:
     """Whether the schema's compiled check accepts `value` (False also where there is no such check)."""
-    check = _built(schema, f"check nullable={nullable}", lambda schema: compile_schema(schema, nullable))
+    check = _built(schema, compile_schema, nullable)
     return check is not None and check(value)
 
 
